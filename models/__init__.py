@@ -1,0 +1,34 @@
+"""Latentia's VAE backend: a plain Python library (no Qt).
+
+Importing `models` is cheap: torch is imported only when a name below that needs it is used,
+so the desktop app can show its window before torch loads.
+
+    project = models.open_project("icons.latentia")
+    mu, logvar = project.encode(images)      # images: (N, C, S, S) floats in [0, 1]
+    images = project.decode(mu)              # (N, C, S, S) floats in [0, 1]
+    grid = project.sample(16, temperature=0.8, seed=1)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Project": "models.project",
+    "open_project": "models.project",
+    "Trainer": "models.training",
+    "estimate_seconds_per_epoch": "models.training",
+    "VAE": "models.vae",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'models' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

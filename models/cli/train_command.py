@@ -1,0 +1,155 @@
+"""`latentia train FOLDER --out PROJECT ...`: ingest, then train with a progress bar.
+
+Ctrl-C (or SIGTERM) stops after the current step and writes a checkpoint, so
+`--resume` continues where it stopped. Under `torchrun` every rank trains; rank 0 writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from pathlib import Path
+
+from models.config import ProjectConfig, TrainConfig, VAEConfig
+from models.errors import LatentiaError
+
+
+def add_train(sub) -> None:
+    from models.cli.commands import add_ingest_options, positive_int
+
+    parser = sub.add_parser("train", help="train a model on a folder of images")
+    parser.add_argument("folder", type=Path, help="folder of images (searched recursively)")
+    parser.add_argument("--out", type=Path, required=True, help="project folder to write")
+    add_ingest_options(parser)
+    parser.add_argument("--latent-dim", type=positive_int, default=128)
+    parser.add_argument("--width", type=positive_int, default=VAEConfig.width,
+                        help="channels of the first network stage")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--epochs", type=positive_int, help="train for this many epochs")
+    length.add_argument("--minutes", type=float, help="train for this many minutes")
+    parser.add_argument("--batch-size", type=positive_int, default=TrainConfig.batch_size)
+    parser.add_argument("--beta", type=float, default=1.0,
+                        help="KL weight: lower = sharper, less varied (1.0)")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--resume", action="store_true",
+                        help="continue training an existing project from its last checkpoint")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(run=run_train)
+
+
+def train_config_from(args: argparse.Namespace) -> TrainConfig:
+    epochs = args.epochs if args.epochs or args.minutes else TrainConfig.epochs
+    try:
+        return TrainConfig(epochs=None if args.minutes else epochs, minutes=args.minutes,
+                           batch_size=args.batch_size, beta=args.beta, device=args.device,
+                           seed=args.seed)
+    except ValueError as exc:
+        raise LatentiaError(str(exc)) from exc
+
+
+def open_or_create(args: argparse.Namespace, config: TrainConfig, context):
+    from models.cli.commands import ingest_config_from, print_report
+    from models.project import Project
+    from models.training.distributed import barrier
+
+    if args.resume:
+        if not args.out.exists():
+            raise LatentiaError(f"{args.out} does not exist; drop --resume to create it")
+        return Project.open(args.out)
+    if args.out.exists():
+        raise LatentiaError(f"{args.out} already exists; add --resume to continue training it, "
+                            "or choose another --out")
+    if context.is_writer:
+        ingest = ingest_config_from(args)
+        vae = VAEConfig(image_size=ingest.image_size, channels=ingest.channels,
+                        latent_dim=args.latent_dim, width=args.width)
+        project = Project.create(args.out, args.folder, ProjectConfig(ingest, vae, config),
+                                 progress=_ingest_bar(args.quiet))
+        print_report(project.report)
+    barrier(context)  # other ranks open what rank 0 wrote
+    return Project.open(args.out)
+
+
+def _ingest_bar(quiet: bool):
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc="reading images", unit="img")
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def _stop_flag() -> threading.Event:
+    """Ctrl-C and SIGTERM set the flag; the trainer checkpoints and ends after this step."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from models.training.distributed import context_from_environment, shutdown
+
+    config = train_config_from(args)
+    context = context_from_environment()
+    try:
+        project = open_or_create(args, config, context)
+        trainer = project.trainer(config if not args.resume else _resumed(project, args),
+                                  context)
+        stop = _stop_flag()
+        show = context.is_writer and not args.quiet
+        if context.is_writer:
+            print(f"training on {trainer.device_label}, {project.image_count} images")
+        bar = tqdm(total=trainer.total_steps, initial=trainer.state.step, unit="step",
+                   disable=not show, dynamic_ncols=True)
+        for progress in trainer.run(should_stop=stop.is_set):
+            _show(bar, progress, context.is_writer)
+        bar.close()
+    finally:
+        shutdown(context)
+    return 130 if stop.is_set() else 0
+
+
+def _resumed(project, args: argparse.Namespace) -> TrainConfig:
+    """On --resume keep the project's settings; --epochs/--minutes then mean *more* training."""
+    from models.training import checkpoint as ckpt
+
+    config = project.config.train
+    state = ckpt.load_state(project.path) if ckpt.has_checkpoint(project.path) else None
+    done_epochs = state.epoch if state else 0
+    done_minutes = state.train_seconds / 60 if state else 0.0
+    if args.epochs:
+        return config.replace(epochs=done_epochs + args.epochs, minutes=None)
+    if args.minutes:
+        return config.replace(minutes=done_minutes + args.minutes, epochs=None)
+    return config
+
+
+def _show(bar, progress, writer: bool) -> None:
+    bar.total = progress.total_steps
+    bar.n = progress.step
+    if progress.kind == "step" and progress.train is not None:
+        bar.set_postfix(bpd=f"{progress.train.bits_per_dim:.3f}",
+                        img_s=f"{progress.images_per_second:.0f}", refresh=False)
+    elif progress.kind == "validation" and writer:
+        v, h = progress.validation, progress.health
+        bar.write(f"step {progress.step} epoch {progress.epoch:.1f}: validation "
+                  f"{v.bits_per_dim:.3f} bits/dim, PSNR {v.psnr_db:.1f} dB, "
+                  f"{h.active_units}/{h.latent_dim} active units")
+    elif progress.kind in ("warning", "done") and writer:
+        bar.write(progress.message)
+    bar.refresh()

@@ -1,0 +1,148 @@
+"""Configuration records. Frozen dataclasses, stored as JSON next to the weights.
+
+Each default carries a why-comment. `to_dict`/`from_dict` round-trip through JSON; unknown keys
+in a file are ignored so newer projects still open, missing keys take the defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+RESOLUTION_PRESETS = (32, 64, 128, 256)
+FIT_MODES = ("crop", "pad")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+class _JsonRecord:
+    """Mixin: JSON-friendly dict round trip for frozen dataclasses of plain values."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        names = {f.name: f for f in dataclasses.fields(cls)}
+        kwargs = {}
+        for key, value in data.items():
+            if key in names:
+                kwargs[key] = tuple(value) if isinstance(value, list) else value
+        return cls(**kwargs)
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)
+
+
+def _check_preset(image_size: int) -> None:
+    if image_size not in RESOLUTION_PRESETS:
+        raise ValueError(f"image size must be one of {RESOLUTION_PRESETS}, not {image_size}")
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+@dataclass(frozen=True)
+class IngestConfig(_JsonRecord):
+    """How a folder of images becomes square uint8 training images."""
+
+    image_size: int = 64  # trains at >150 images/s on a 2-core CPU and still reads well
+    keep_alpha: bool = False  # RGBA costs a 4th channel; on only when exports need alpha
+    background: tuple[int, int, int] = (255, 255, 255)  # transparency over white, like paper
+    fit: str = "crop"  # centre crop keeps the subject large; "pad" keeps the whole image
+    max_workers: int = 0  # 0 = one decode process per CPU core
+
+    def __post_init__(self) -> None:
+        _check_preset(self.image_size)
+        if self.fit not in FIT_MODES:
+            raise ValueError(f"fit must be one of {FIT_MODES}, not {self.fit!r}")
+        if len(self.background) != 3 or not all(0 <= c <= 255 for c in self.background):
+            raise ValueError("background must be three values in 0..255")
+
+    @property
+    def channels(self) -> int:
+        return 4 if self.keep_alpha else 3
+
+
+@dataclass(frozen=True)
+class VAEConfig(_JsonRecord):
+    """Shape of the network. Layer sizes follow from `image_size` and `width`, never hand-edited."""
+
+    image_size: int = 64  # one of RESOLUTION_PRESETS
+    channels: int = 3  # 3 = RGB, 4 = RGBA (keep transparency)
+    latent_dim: int = 128  # enough for thousands of varied images; 2D maps come from a projection
+    width: int = 32  # first-stage channels; doubles per downsampling, capped at 8x
+
+    def __post_init__(self) -> None:
+        _check_preset(self.image_size)
+        if self.channels not in (1, 3, 4):
+            raise ValueError(f"channels must be 1, 3 or 4, not {self.channels}")
+        if not 2 <= self.latent_dim <= 1024:
+            raise ValueError(f"latent size must be in 2..1024, not {self.latent_dim}")
+        if not 4 <= self.width <= 256:
+            raise ValueError(f"width must be in 4..256, not {self.width}")
+
+
+@dataclass(frozen=True)
+class TrainConfig(_JsonRecord):
+    """How training runs. `epochs` or `minutes` bounds it (minutes wins when both are set)."""
+
+    epochs: int | None = 40  # a few thousand images converge in tens of epochs
+    minutes: float | None = None  # a time budget instead of epochs
+    batch_size: int = 32  # small batches train faster per second on a CPU
+    learning_rate: float = 2e-3  # AdamW peak; warm-up then cosine decay to 5% of it
+    weight_decay: float = 1e-4
+    warmup_steps: int = 200  # linear learning-rate warm-up avoids early blow-ups with GroupNorm
+    grad_clip: float = 5.0  # clips rare huge gradients from the calibrated decoder's early steps
+    beta: float = 1.0  # weight of the KL term; below 1 = sharper images, less varied samples
+    kl_warmup_steps: int = 1000  # linear KL warm-up from 0 avoids early posterior collapse
+    free_bits: float = 0.0  # nats per latent dimension below which KL is not penalised (0 = off)
+    min_log_sigma: float = -4.6  # soft floor on the decoder's log-sigma (sigma >= ~0.01)
+    ema_decay: float = 0.999  # EMA of weights used for previews and saved models
+    augment: str = "auto"  # "auto" = flips and small shifts only for folders under 5,000 images
+    val_fraction: float = 0.08  # held out deterministically for validation metrics
+    seed: int = 0
+    device: str = "auto"  # auto picks CUDA, then Apple MPS, then CPU
+    bf16: str = "auto"  # "auto" = bf16 autocast only where a start-up check shows it is faster
+    checkpoint_minutes: float = 3.0  # a crash loses at most this much work
+    preview_count: int = 8  # validation images and samples shown while training
+
+    def __post_init__(self) -> None:
+        if self.epochs is None and self.minutes is None:
+            raise ValueError("set a number of epochs or a number of minutes")
+        if self.epochs is not None and self.epochs < 1:
+            raise ValueError("epochs must be at least 1")
+        if self.minutes is not None and self.minutes <= 0:
+            raise ValueError("minutes must be positive")
+        if self.beta < 0:
+            raise ValueError("beta must not be negative")
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {DEVICES}, not {self.device!r}")
+        if self.augment not in ("auto", "on", "off"):
+            raise ValueError("augment must be auto, on or off")
+        if self.bf16 not in ("auto", "on", "off"):
+            raise ValueError("bf16 must be auto, on or off")
+        if not 0.0 <= self.val_fraction < 0.5:
+            raise ValueError("validation fraction must be in [0, 0.5)")
+
+
+@dataclass(frozen=True)
+class ProjectConfig(_JsonRecord):
+    """Everything needed to rebuild a project's training from its folder."""
+
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    vae: VAEConfig = field(default_factory=VAEConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ingest": self.ingest.to_dict(), "vae": self.vae.to_dict(),
+                "train": self.train.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            ingest=IngestConfig.from_dict(data.get("ingest", {})),
+            vae=VAEConfig.from_dict(data.get("vae", {})),
+            train=TrainConfig.from_dict(data.get("train", {})),
+        )

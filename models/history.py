@@ -1,0 +1,64 @@
+"""Training history: TrainProgress records <-> JSON rows (arrays of latent health are not kept)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from models.records import LatentHealth, Metrics, TrainProgress
+
+HISTORY_STEP_SECONDS = 0.5  # at most two step rows per second of training are kept
+
+
+def _clean(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _metrics_row(metrics: Metrics | None) -> dict | None:
+    if metrics is None:
+        return None
+    return {k: _clean(float(v)) for k, v in dataclasses.asdict(metrics).items()}
+
+
+def _metrics_from(row: dict | None) -> Metrics | None:
+    if row is None:
+        return None
+    return Metrics(**{k: float("nan") if v is None else float(v) for k, v in row.items()
+                      if k in Metrics.__dataclass_fields__})
+
+
+def progress_to_row(progress: TrainProgress) -> dict:
+    health = progress.health
+    return {
+        "kind": progress.kind, "step": progress.step, "epoch": progress.epoch,
+        "total_steps": progress.total_steps, "train": _metrics_row(progress.train),
+        "validation": _metrics_row(progress.validation),
+        "active_units": None if health is None else health.active_units,
+        "latent_dim": None if health is None else health.latent_dim,
+        "learning_rate": progress.learning_rate,
+        "images_per_second": _clean(progress.images_per_second),
+        "elapsed_seconds": progress.elapsed_seconds, "message": progress.message,
+    }
+
+
+def progress_from_row(row: dict) -> TrainProgress:
+    """Rebuild a record; health arrays are not stored, only the active-unit count."""
+    return TrainProgress(
+        kind=str(row.get("kind", "step")), step=int(row.get("step", 0)),
+        epoch=float(row.get("epoch", 0.0)), total_steps=int(row.get("total_steps", 0)),
+        train=_metrics_from(row.get("train")), validation=_metrics_from(row.get("validation")),
+        health=_health_stub(row), learning_rate=float(row.get("learning_rate") or 0.0),
+        images_per_second=float(row.get("images_per_second") or 0.0),
+        elapsed_seconds=float(row.get("elapsed_seconds") or 0.0),
+        message=str(row.get("message", "")))
+
+
+def _health_stub(row: dict) -> LatentHealth | None:
+    import numpy as np
+
+    if row.get("active_units") is None:
+        return None
+    empty = np.zeros(0, dtype=np.float32)
+    empty.flags.writeable = False
+    return LatentHealth(kl_per_dim=empty, mean_variance=empty,
+                        active_units=int(row["active_units"]), latent_dim=int(row["latent_dim"]))

@@ -1,0 +1,134 @@
+"""Checkpoints: one folder per checkpoint, swapped in whole so a kill at any moment leaves either
+the previous or the new checkpoint complete, never a mixture.
+
+    checkpoint/
+        state.json            step, data position, training seconds, lr scale (JSON)
+        history.json          progress records so far
+        raw.safetensors       model weights being optimised
+        ema.safetensors       EMA weights (used for previews and the saved model)
+        optimizer.safetensors AdamW moments; param groups in the header metadata
+        rng.safetensors       torch RNG state(s)
+        prior.safetensors     fitted latent density (written when training ends)
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+from models.errors import ProjectError
+from models.fileio import read_json, write_json_atomic
+from models.weights import (
+    load_tensors,
+    optimizer_from_tensors,
+    optimizer_to_tensors,
+    save_tensors,
+)
+
+CHECKPOINT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TrainState:
+    """Scalars that, with the tensors, let training continue exactly where it stopped."""
+
+    step: int = 0
+    epoch: int = 0  # data position: epoch number ...
+    batch: int = 0  # ... and batches already taken from it
+    train_seconds: float = 0.0  # time spent training (pauses excluded)
+    lr_scale: float = 1.0  # lowered after recovering from non-finite losses
+    restores: int = 0
+    finished: bool = False
+
+
+@dataclass(frozen=True)
+class CheckpointTensors:
+    raw: dict[str, torch.Tensor]
+    ema: dict[str, torch.Tensor]
+    optimizer: dict
+    rng: dict[str, torch.Tensor]
+
+
+def checkpoint_dir(project_path: Path) -> Path:
+    """The complete checkpoint folder, or the previous one if a swap was interrupted."""
+    current, previous = project_path / "checkpoint", project_path / "checkpoint.old"
+    if (current / "state.json").is_file():
+        return current
+    if (previous / "state.json").is_file():
+        return previous
+    return current
+
+
+def has_checkpoint(project_path: Path) -> bool:
+    return (checkpoint_dir(project_path) / "state.json").is_file()
+
+
+def save_checkpoint(project_path: Path, state: TrainState, tensors: CheckpointTensors,
+                    history: list[dict], extra_files: dict[str, Path] | None = None) -> None:
+    """Write a new checkpoint folder beside the old one, then swap it in."""
+    staging = project_path / "checkpoint.new"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    save_tensors(staging / "raw.safetensors", tensors.raw)
+    save_tensors(staging / "ema.safetensors", tensors.ema)
+    opt_tensors, opt_meta = optimizer_to_tensors(tensors.optimizer)
+    save_tensors(staging / "optimizer.safetensors", opt_tensors, metadata={"meta": opt_meta})
+    save_tensors(staging / "rng.safetensors", tensors.rng)
+    for name, source in (extra_files or {}).items():
+        shutil.copy2(source, staging / name)
+    write_json_atomic(staging / "history.json", history)
+    write_json_atomic(staging / "state.json", {"version": CHECKPOINT_VERSION, **asdict(state)})
+    _swap_in(project_path, staging)
+
+
+def _swap_in(project_path: Path, staging: Path) -> None:
+    current, previous = project_path / "checkpoint", project_path / "checkpoint.old"
+    shutil.rmtree(previous, ignore_errors=True)
+    if current.exists():
+        current.rename(previous)
+    staging.rename(current)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def load_state(project_path: Path) -> TrainState:
+    data = read_json(checkpoint_dir(project_path) / "state.json", "training checkpoint")
+    if not isinstance(data, dict) or data.get("version") != CHECKPOINT_VERSION:
+        raise ProjectError("the training checkpoint has an unknown format version")
+    fields = TrainState.__dataclass_fields__
+    try:
+        return TrainState(**{k: v for k, v in data.items() if k in fields})
+    except TypeError as exc:
+        raise ProjectError("the training checkpoint is corrupt") from exc
+
+
+def load_history(project_path: Path) -> list[dict]:
+    path = checkpoint_dir(project_path) / "history.json"
+    if not path.is_file():
+        return []
+    history = read_json(path, "training history")
+    if not isinstance(history, list):
+        raise ProjectError("the training history is corrupt")
+    return history
+
+
+def load_ema_weights(project_path: Path) -> dict[str, torch.Tensor]:
+    return load_tensors(checkpoint_dir(project_path) / "ema.safetensors", "model weights")
+
+
+def load_checkpoint_tensors(project_path: Path) -> CheckpointTensors:
+    folder = checkpoint_dir(project_path)
+    optimizer_path = folder / "optimizer.safetensors"
+    opt_tensors = load_tensors(optimizer_path, "optimiser state")
+    from safetensors import safe_open
+
+    with safe_open(str(optimizer_path), framework="pt") as handle:
+        meta = (handle.metadata() or {}).get("meta", "")
+    return CheckpointTensors(
+        raw=load_tensors(folder / "raw.safetensors", "model weights"),
+        ema=load_tensors(folder / "ema.safetensors", "model weights"),
+        optimizer=optimizer_from_tensors(opt_tensors, meta),
+        rng=load_tensors(folder / "rng.safetensors", "random state"),
+    )

@@ -1,0 +1,150 @@
+"""One optimisation step of the VAE: model, EMA, AdamW, bf16 autocast and the NaN guard."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from dataclasses import dataclass
+
+import torch
+from torch.nn.parallel import DistributedDataParallel
+
+from models.config import TrainConfig, VAEConfig
+from models.distributions import DiagonalGaussian
+from models.loss import elbo_loss
+from models.records import Metrics
+from models.runtime import bf16_is_faster, cpu_supports_bf16, select_device
+from models.training import checkpoint as ckpt
+from models.training import schedule
+from models.training.data import (
+    BatchSampler,
+    DataPosition,
+    TrainingBatches,
+    augmentation_enabled,
+)
+from models.training.distributed import DistContext, agree_on, device_for_rank
+from models.training.ema import make_ema
+from models.training.guard import NonFiniteGuard
+from models.vae import VAE
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    metrics: Metrics | None  # None when the step was skipped
+    warning: str = ""
+
+
+class Optimisation:
+    """Owns the trainable state; `step()` advances it by one batch."""
+
+    def __init__(self, data, vae_config: VAEConfig, config: TrainConfig,
+                 context: DistContext) -> None:
+        self.config = config
+        self.device = device_for_rank(select_device(config.device), context)
+        torch.manual_seed(config.seed)
+        self.model = VAE(vae_config).to(self.device, memory_format=torch.channels_last)
+        self.ema = make_ema(self.model, config.ema_decay)
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.learning_rate,
+                                           weight_decay=config.weight_decay)
+        self.sampler = BatchSampler(data.train_idx, config.batch_size, config.seed,
+                                    context.rank, context.world_size)
+        augment = augmentation_enabled(config.augment, len(data.images))
+        self.batches = TrainingBatches(data.images, self.sampler, self.device, augment)
+        self.state = ckpt.TrainState()
+        if ckpt.has_checkpoint(data.project_path):
+            self._resume(data.project_path)
+        self.guard = NonFiniteGuard(self.state.restores)
+        self.guard.remember(self._modules())
+        self.bf16 = agree_on(self._decide_bf16(vae_config), context)
+        self.forward_model = (DistributedDataParallel(self.model) if context.enabled
+                              else self.model)
+        self.learning_rate = config.learning_rate * self.state.lr_scale
+
+    @property
+    def ema_model(self) -> VAE:
+        return self.ema.module
+
+    def _modules(self) -> dict:
+        return {"model": self.model, "ema": self.ema, "optimizer": self.optimizer}
+
+    def _decide_bf16(self, vae_config: VAEConfig) -> bool:
+        if self.config.bf16 == "off":
+            return False
+        if self.config.bf16 == "on":
+            return self.device.type == "cuda" or cpu_supports_bf16()
+        return bf16_is_faster(VAE(vae_config).to(self.device, memory_format=torch.channels_last),
+                              self.config.batch_size, self.device)
+
+    def _resume(self, project_path) -> None:
+        tensors = ckpt.load_checkpoint_tensors(project_path)
+        self.model.load_state_dict(tensors.raw)
+        self.ema.load_state_dict(tensors.ema)
+        self.optimizer.load_state_dict(tensors.optimizer)
+        torch.set_rng_state(tensors.rng["cpu"])
+        if "cuda" in tensors.rng and torch.cuda.is_available():
+            torch.cuda.set_rng_state(tensors.rng["cuda"])
+        self.state = ckpt.load_state(project_path)
+        log.info("resumed from step %d", self.state.step)
+
+    def tensors(self) -> ckpt.CheckpointTensors:
+        rng = {"cpu": torch.get_rng_state()}
+        if self.device.type == "cuda":
+            rng["cuda"] = torch.cuda.get_rng_state(self.device)
+        return ckpt.CheckpointTensors(raw=self.model.state_dict(), ema=self.ema.state_dict(),
+                                      optimizer=self.optimizer.state_dict(), rng=rng)
+
+    def snapshot_state(self, state: ckpt.TrainState) -> ckpt.TrainState:
+        return dataclasses.replace(state, restores=self.guard.restores)
+
+    def remember_good_state(self) -> None:
+        self.guard.remember(self._modules())
+
+    def step(self, fraction_done: float) -> StepOutcome:
+        """One batch: forward, loss, backward, clip, AdamW, EMA. Non-finite steps are skipped."""
+        state = self.state
+        position = DataPosition(state.epoch, state.batch)
+        x = self.batches.batch(position)  # (B, C, S, S)
+        self.learning_rate = self.config.learning_rate * state.lr_scale * schedule.learning_rate(
+            1.0, state.step, self.config.warmup_steps, fraction_done)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.learning_rate
+        self.model.train()
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
+            out = self.forward_model(x)
+        posterior = DiagonalGaussian(out.posterior.mean.float(), out.posterior.logvar.float())
+        terms = elbo_loss(x, out.reconstruction.float(), posterior, beta=self.config.beta,
+                          kl_weight=schedule.kl_weight(state.step, self.config.kl_warmup_steps),
+                          free_bits=self.config.free_bits,
+                          min_log_sigma=self.config.min_log_sigma)
+        self.optimizer.zero_grad(set_to_none=True)
+        terms.loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
+        finite = math.isfinite(float(norm)) and math.isfinite(float(terms.loss.detach()))
+        verdict = self.guard.judge(finite)
+        next_position = self.sampler.advance(position)
+        if not finite:
+            if verdict.restore:
+                self.guard.restore_into(self._modules())
+                state = dataclasses.replace(state, lr_scale=state.lr_scale * 0.5)
+            self.state = dataclasses.replace(state, epoch=next_position.epoch,
+                                             batch=next_position.batch)
+            return StepOutcome(metrics=None, warning=verdict.message)
+        self.optimizer.step()
+        self.ema.update_parameters(self.model)
+        self.state = dataclasses.replace(
+            state, step=state.step + 1, epoch=next_position.epoch, batch=next_position.batch)
+        return StepOutcome(metrics=_metrics(terms))
+
+    def add_seconds(self, seconds: float) -> None:
+        self.state = dataclasses.replace(self.state,
+                                         train_seconds=self.state.train_seconds + seconds)
+
+
+def _metrics(terms) -> Metrics:
+    recon, kl = float(terms.recon_nats.detach()), float(terms.kl_nats.detach())
+    return Metrics(total_nats=recon + kl, recon_nats=recon, kl_nats=kl,
+                   bits_per_dim=float(terms.bits_per_dim.detach()),
+                   log_sigma=float(terms.log_sigma.detach()))

@@ -1,0 +1,207 @@
+"""The Qt-free trainer: a generator of TrainProgress records that obeys `should_stop`.
+
+Pausing is simply not pulling the next record; stopping checkpoints and ends the generator.
+Each `next()` does one optimisation step (plus validation or a checkpoint when due), so the
+studio's worker can interleave other requests between steps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models.config import TrainConfig, VAEConfig
+from models.errors import TrainingError
+from models.history import HISTORY_STEP_SECONDS, progress_to_row
+from models.prior import LatentPrior
+from models.records import PreviewImages, TrainProgress
+from models.runtime import describe_device
+from models.training import checkpoint as ckpt
+from models.training.distributed import DistContext, barrier
+from models.training.optimisation import Optimisation
+from models.training.validation import evaluate, fit_prior, make_previews, metrics_are_finite
+from models.weights import numpy_to_tensors, save_tensors
+
+log = logging.getLogger(__name__)
+
+PREVIEW_SEED = 1234  # fixed-seed samples, so the user watches the same latents sharpen
+MIN_VALIDATION_SECONDS = 20.0  # validate at epoch ends, but not more often than this...
+MAX_VALIDATION_SECONDS = 120.0  # ...and at least this often on big folders
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """What a trainer reads: the project folder (for checkpoints) and its image cache."""
+
+    project_path: Path
+    images: np.ndarray  # uint8 (N, S, S, C) read-only memmap
+    train_idx: np.ndarray  # int64 indices into images
+    val_idx: np.ndarray
+
+
+class Trainer:
+    def __init__(self, data: TrainingData, vae_config: VAEConfig, config: TrainConfig,
+                 context: DistContext | None = None) -> None:
+        self.data = data
+        self.config = config
+        self.context = context or DistContext()
+        self.opt = Optimisation(data, vae_config, config, self.context)
+        self.history: list[dict] = ckpt.load_history(data.project_path)
+        self.device_label = describe_device(self.opt.device, self.opt.bf16)
+        self.preview_idx = (data.val_idx if len(data.val_idx) else data.train_idx)[
+            : config.preview_count]
+        self._preview_prior = LatentPrior.standard_normal(vae_config.latent_dim)
+        self._last_validation = self.state.train_seconds
+        self._last_checkpoint = self.state.train_seconds
+        self._last_history_row = -math.inf
+        self._images_per_second = float("nan")
+
+    # -- public ------------------------------------------------------------------------------
+    @property
+    def state(self) -> ckpt.TrainState:
+        return self.opt.state
+
+    @state.setter
+    def state(self, value: ckpt.TrainState) -> None:
+        self.opt.state = value
+
+    @property
+    def total_steps(self) -> int:
+        per_epoch = self.opt.sampler.batches_per_epoch
+        if self.config.minutes is not None:
+            rate = self._images_per_second / self.config.batch_size / self.context.world_size
+            if math.isfinite(rate) and rate > 0:
+                remaining = self.config.minutes * 60 - self.state.train_seconds
+                return self.state.step + max(0, int(remaining * rate))
+            return self.state.step + per_epoch
+        return (self.config.epochs or 1) * per_epoch
+
+    def run(self, should_stop: Callable[[], bool] = lambda: False) -> Iterator[TrainProgress]:
+        """Train until the epochs or minutes are done or `should_stop()`; checkpoint at the end."""
+        stopped = False
+        while not self._budget_spent():
+            if should_stop():
+                stopped = True
+                break
+            yield from self._one_step()
+            if self._validation_due():
+                yield self._validate()
+            if self._checkpoint_due():
+                yield self.checkpoint()
+        yield from self._finish(stopped)
+
+    def previews(self) -> PreviewImages:
+        return make_previews(self.opt.ema_model, self.data.images, self.preview_idx,
+                             self._preview_prior, self.opt.device, self.state.step, PREVIEW_SEED)
+
+    def checkpoint(self) -> TrainProgress:
+        """Write a checkpoint now (rank 0 only); returns the record announcing it."""
+        self.state = self.opt.snapshot_state(self.state)
+        if self.context.is_writer:
+            ckpt.save_checkpoint(self.data.project_path, self.state, self.opt.tensors(),
+                                 self.history)
+        barrier(self.context)
+        self._last_checkpoint = self.state.train_seconds
+        return self._record("checkpoint", message="checkpoint saved")
+
+    # -- loop parts --------------------------------------------------------------------------
+    def _one_step(self) -> Iterator[TrainProgress]:
+        started = time.perf_counter()
+        fraction = self._fraction_done()
+        outcome = self.opt.step(fraction)
+        seconds = time.perf_counter() - started
+        self.opt.add_seconds(seconds)
+        rate = self.config.batch_size * self.context.world_size / max(seconds, 1e-9)
+        self._images_per_second = rate if math.isnan(self._images_per_second) else (
+            0.9 * self._images_per_second + 0.1 * rate)
+        if outcome.warning:
+            yield self._record("warning", message=outcome.warning)
+        if outcome.metrics is not None:
+            record = self._record("step", train=outcome.metrics)
+            if self.state.train_seconds - self._last_history_row >= HISTORY_STEP_SECONDS:
+                self._last_history_row = self.state.train_seconds
+                self.history.append(progress_to_row(record))
+            yield record
+
+    def _validate(self) -> TrainProgress:
+        eval_idx = self.data.val_idx if len(self.data.val_idx) else self._health_idx()
+        metrics, health = evaluate(self.opt.ema_model, self.data.images, eval_idx,
+                                   self.opt.device)
+        self._last_validation = self.state.train_seconds
+        if metrics_are_finite(metrics):
+            self.opt.remember_good_state()
+        self._preview_prior = fit_prior(self.opt.ema_model, self.data.images, self._health_idx(),
+                                        self.opt.device, self.config.seed, max_components=1)
+        record = self._record("validation", validation=metrics, health=health)
+        self.history.append(progress_to_row(record))
+        return record
+
+    def _finish(self, stopped: bool) -> Iterator[TrainProgress]:
+        if not stopped or self._validation_stale():
+            yield self._validate()
+        self.state = self.opt.snapshot_state(self.state)
+        if not stopped:
+            self.state = dataclasses.replace(self.state, finished=True)
+        yield self.checkpoint()
+        if self.context.is_writer:
+            self._save_prior()
+        message = "training stopped" if stopped else "training finished"
+        yield self._record("done", message=message)
+
+    def _save_prior(self) -> None:
+        prior = fit_prior(self.opt.ema_model, self.data.images, self.data.train_idx[:5000],
+                          self.opt.device, self.config.seed)
+        save_tensors(ckpt.checkpoint_dir(self.data.project_path) / "prior.safetensors",
+                     numpy_to_tensors(prior.to_arrays(), ""))
+
+    # -- bookkeeping -------------------------------------------------------------------------
+    def _health_idx(self) -> np.ndarray:
+        pool = np.concatenate([self.data.val_idx, self.data.train_idx])
+        return pool[:512]
+
+    def _fraction_done(self) -> float:
+        if self.config.minutes is not None:
+            return self.state.train_seconds / (self.config.minutes * 60)
+        return self.state.step / max(1, self.total_steps)
+
+    def _budget_spent(self) -> bool:
+        if self.config.minutes is not None:
+            return self.state.train_seconds >= self.config.minutes * 60
+        return self.state.step >= self.total_steps
+
+    def _validation_due(self) -> bool:
+        since = self.state.train_seconds - self._last_validation
+        at_epoch_end = self.state.batch == 0
+        return since >= MAX_VALIDATION_SECONDS or (at_epoch_end and since >= MIN_VALIDATION_SECONDS)
+
+    def _validation_stale(self) -> bool:
+        return self.state.train_seconds - self._last_validation > 1.0
+
+    def _checkpoint_due(self) -> bool:
+        return (self.state.train_seconds - self._last_checkpoint
+                >= self.config.checkpoint_minutes * 60)
+
+    def _record(self, kind: str, **fields) -> TrainProgress:
+        total = self.total_steps
+        rate = self._images_per_second / (self.config.batch_size * self.context.world_size)
+        eta = (total - self.state.step) / rate if rate > 0 else float("nan")
+        if self.config.minutes is not None:
+            eta = max(0.0, self.config.minutes * 60 - self.state.train_seconds)
+        per_epoch = self.opt.sampler.batches_per_epoch
+        return TrainProgress(
+            kind=kind, step=self.state.step, total_steps=total,
+            epoch=self.state.epoch + self.state.batch / per_epoch,
+            learning_rate=self.opt.learning_rate, images_per_second=self._images_per_second,
+            eta_seconds=eta, elapsed_seconds=self.state.train_seconds, **fields)
+
+
+def check_trainable(data: TrainingData) -> None:
+    if len(data.train_idx) == 0:
+        raise TrainingError("there are no training images; add images to the folder")

@@ -1,0 +1,79 @@
+"""The shared state object: the one place panels, the main window and the worker meet.
+
+Panels never import each other. They read this object, call its `request_*` methods, and
+subscribe to its signals. The backend worker (studio/worker.py) connects to the `sig_request_*`
+signals through queued connections and answers by calling the `publish_*` methods, which
+are slots run on the UI thread. Payloads are immutable records (models.records, studio.records)
+holding numpy arrays: never tensors, QImages or widgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class AppState(QObject):
+    # --- requests, UI -> worker (queued) -------------------------------------------------
+    sig_request_open_project = Signal(str)
+    """Path of a project folder or exported model file to open."""
+    sig_request_new_project = Signal(str, str, object)
+    """(image folder, project path, models.config.ProjectConfig): ingest then create."""
+    sig_request_scan_folder = Signal(str, object)
+    """(image folder, IngestConfig): ingestion report + preview only, no project yet."""
+    sig_request_train = Signal(object)
+    """models.config.TrainConfig: start or continue training the open project."""
+    sig_request_pause = Signal()
+    sig_request_resume = Signal()
+    sig_request_stop = Signal()
+    """Stop training after the current step; a checkpoint is written."""
+    sig_request_cancel = Signal(str)
+    """Cancel the long job with this id (ingestion, encoding, export...)."""
+    sig_request_save = Signal(str)
+    """Save the project; an empty string saves in place, otherwise 'save as' to that path."""
+    sig_request_export_model = Signal(str)
+    """Write a single-file shareable model to this path."""
+    sig_request_decode = Signal(object)
+    """A studio.records.DecodeRequest; only the latest pending one is served."""
+    sig_request_estimate = Signal(object, object)
+    """(VAEConfig, TrainConfig): estimate seconds per epoch for the open or scanned folder."""
+
+    # --- results, worker -> UI ------------------------------------------------------------
+    sig_project_changed = Signal(object)
+    """studio.records.ProjectInfo of the open project, or None when closed."""
+    sig_project_dirty = Signal(bool)
+    """True when the project has unsaved changes."""
+    sig_scan_finished = Signal(object)
+    """studio.records.ScanResult: ingestion report and preview images of a folder."""
+    sig_job_started = Signal(str, str)
+    """(job id, human label) of a long job."""
+    sig_job_progress = Signal(str, float, str)
+    """(job id, fraction 0..1 or -1 when unknown, detail text)."""
+    sig_job_finished = Signal(str, str)
+    """(job id, outcome): outcome is "done", "cancelled" or "failed"."""
+    sig_training_state = Signal(str)
+    """"idle" | "running" | "paused" | "finished"."""
+    sig_train_progress = Signal(object)
+    """models.records.TrainProgress."""
+    sig_previews = Signal(object)
+    """models.records.PreviewImages (validation originals, reconstructions, fixed-seed samples)."""
+    sig_estimate = Signal(float)
+    """Estimated seconds per epoch (NaN if unknown)."""
+    sig_decoded = Signal(object)
+    """studio.records.DecodeResult answering a DecodeRequest."""
+    sig_device = Signal(str)
+    """Device label for the status bar, e.g. "CPU · bf16 on"."""
+    sig_error = Signal(object)
+    """studio.records.ErrorRecord: shown in a dialog with expandable details."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = None  # latest ProjectInfo, for panels created after it was published
+        self.training_state = "idle"
+        self.sig_project_changed.connect(self._on_project_changed)
+        self.sig_training_state.connect(self._on_training_state)
+
+    def _on_project_changed(self, info: object) -> None:
+        self.project = info
+
+    def _on_training_state(self, state: str) -> None:
+        self.training_state = state

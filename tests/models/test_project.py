@@ -1,0 +1,133 @@
+"""Project files: round trip, the Python API, the single-file model, and hostile files."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import models
+from models.errors import LatentiaError, ProjectError
+from models.project import Project
+
+from .conftest import tiny_config
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, shape_folder):
+    path = tmp_path_factory.mktemp("trained") / "shapes.latentia"
+    project = Project.create(path, shape_folder, tiny_config(epochs=3))
+    list(project.trainer().run())
+    return Project.open(path)
+
+
+def test_create_writes_a_project_that_opens(tmp_path, shape_folder):
+    project = Project.create(tmp_path / "new.latentia", shape_folder, tiny_config())
+    assert project.name == "new"
+    assert project.image_count == 48
+    assert project.images().shape == (48, 32, 32, 3)
+    assert not project.is_trained
+    reopened = models.open_project(tmp_path / "new.latentia")
+    assert reopened.config == project.config
+    with pytest.raises(LatentiaError, match="not been trained"):
+        reopened.decode(np.zeros((1, 8), np.float32))
+
+
+def test_create_refuses_an_existing_project(tmp_path, shape_folder):
+    Project.create(tmp_path / "p.latentia", shape_folder, tiny_config())
+    with pytest.raises(ProjectError, match="already exists"):
+        Project.create(tmp_path / "p.latentia", shape_folder, tiny_config())
+
+
+def test_python_api_shapes_and_ranges(trained):
+    images = trained.images()[:5].transpose(0, 3, 1, 2).astype(np.float32) / 255
+    mu, logvar = trained.encode(images)
+    assert mu.shape == logvar.shape == (5, trained.latent_dim)
+    decoded = trained.decode(mu)
+    assert decoded.shape == (5, 3, 32, 32) and decoded.dtype == np.float32
+    assert decoded.min() >= 0 and decoded.max() <= 1
+    samples = trained.sample(4, temperature=0.5, seed=3)
+    assert samples.shape == (4, 3, 32, 32)
+    np.testing.assert_array_equal(samples, trained.sample(4, temperature=0.5, seed=3))
+    assert trained.sample(2, prior="normal", seed=1).shape == (2, 3, 32, 32)
+    with pytest.raises(LatentiaError, match="shape"):
+        trained.encode(np.zeros((1, 3, 16, 16), np.float32))
+
+
+def test_history_and_steps_survive_reopening(trained):
+    history = trained.history
+    assert trained.trained_steps > 0
+    assert any(p.kind == "validation" for p in history)
+    assert history[-1].validation is not None or history[-1].train is not None
+
+
+def test_save_as_copies_and_switches(trained, tmp_path):
+    copy = Project.open(trained.path)
+    copy.save(tmp_path / "copy.latentia")
+    assert copy.path == tmp_path / "copy.latentia"
+    reopened = Project.open(tmp_path / "copy.latentia")
+    assert reopened.trained_steps == trained.trained_steps
+    with pytest.raises(ProjectError, match="already exists"):
+        Project.open(trained.path).save(tmp_path / "copy.latentia")
+
+
+def test_exported_model_opens_without_the_cache(trained, tmp_path):
+    target = tmp_path / "shapes.latentia-model"
+    trained.export_model(target)
+    model = models.open_project(target)
+    assert model.read_only and model.latent_dim == trained.latent_dim
+    z = np.random.default_rng(0).normal(size=(3, trained.latent_dim)).astype(np.float32)
+    np.testing.assert_allclose(model.decode(z), trained.decode(z), atol=1e-6)
+    np.testing.assert_allclose(model.sample(2, seed=5), trained.sample(2, seed=5), atol=1e-6)
+    assert model.model_id == trained.model_id
+    with pytest.raises(LatentiaError, match="cannot be trained"):
+        model.trainer()
+
+
+class _Payload:
+    def __reduce__(self):
+        return (open, ("/tmp/latentia-pwned", "w"))
+
+
+def test_a_crafted_pickle_is_refused(trained, tmp_path):
+    marker = "/tmp/latentia-pwned"
+    evil = pickle.dumps(_Payload())
+    fake_model = tmp_path / "evil.latentia-model"
+    fake_model.write_bytes(evil)
+    with pytest.raises(ProjectError, match="not a Latentia model"):
+        models.open_project(fake_model)
+    victim = tmp_path / "victim.latentia"
+    Project.open(trained.path).save(victim)
+    (victim / "checkpoint" / "ema.safetensors").write_bytes(evil)
+    with pytest.raises(ProjectError, match="corrupt or not a safetensors"):
+        models.open_project(victim)
+    assert not Path(marker).exists()
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: (p / "project.json").unlink(), "not a Latentia project"),
+    (lambda p: (p / "project.json").write_text("{not json"), "corrupt"),
+    (lambda p: _set_version(p, 99), "unknown version"),
+    (lambda p: (p / "cache" / "manifest.json").unlink(), "cache"),
+    (lambda p: (p / "checkpoint" / "state.json").write_text("[]"), "checkpoint"),
+])
+def test_damaged_projects_give_clear_errors(trained, tmp_path, damage, message):
+    victim = tmp_path / "victim.latentia"
+    Project.open(trained.path).save(victim)
+    damage(victim)
+    with pytest.raises(LatentiaError, match=message):
+        models.open_project(victim)
+
+
+def _set_version(path, version):
+    document = json.loads((path / "project.json").read_text())
+    document["format_version"] = version
+    (path / "project.json").write_text(json.dumps(document))
+
+
+def test_missing_path_is_a_clear_error(tmp_path):
+    with pytest.raises(ProjectError, match="does not exist"):
+        models.open_project(tmp_path / "nothing.latentia")
