@@ -34,6 +34,7 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
         raise LatentiaError(f"cannot write {target}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, _default_file_mode())  # mkstemp makes 0600; users expect 0644-style files
     try:
         yield tmp
         with open(tmp, "rb+") as handle:
@@ -45,6 +46,12 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, overwrite: bool = True) -> None:
