@@ -34,7 +34,7 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
         raise LatentiaError(f"cannot write {target}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
-    os.chmod(tmp, _default_file_mode())  # mkstemp makes 0600; users expect 0644-style files
+    os.chmod(tmp, default_permissions())  # mkstemp makes 0600; users expect 0644-style files
     try:
         yield tmp
         with open(tmp, "rb+") as handle:
@@ -48,10 +48,11 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
         raise
 
 
-def _default_file_mode() -> int:
+def default_permissions(*, folder: bool = False) -> int:
+    """What a plain open()/mkdir() would give under the current umask (0644/0755 typically)."""
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return (0o777 if folder else 0o666) & ~umask
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, overwrite: bool = True) -> None:

@@ -16,8 +16,8 @@ BATCH = 256
 
 
 def _as_tensor(array, what: str) -> torch.Tensor:
-    tensor = array.detach().cpu() if torch.is_tensor(array) else torch.from_numpy(
-        np.asarray(array))
+    # torch.tensor copies, so read-only arrays (frozen records, memmaps) are fine
+    tensor = array.detach().cpu() if torch.is_tensor(array) else torch.tensor(np.asarray(array))
     if not tensor.is_floating_point():
         raise LatentiaError(f"{what} must be floats, not {tensor.dtype}")
     return tensor.float()

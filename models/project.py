@@ -194,6 +194,11 @@ class Project:
         """z (N, latent_dim) -> images float32 (N, C, S, S) in [0, 1]."""
         return self._model().decode(z)
 
+    def sample_latents(self, n: int, temperature: float = 1.0, seed: int | None = None,
+                       prior: str = "fitted") -> np.ndarray:
+        """n latent codes float32 (N, latent_dim) from the fitted density or N(0, I)."""
+        return self._model().sample_latents(n, temperature, seed, prior)
+
     def sample(self, n: int, temperature: float = 1.0, seed: int | None = None,
                prior: str = "fitted") -> np.ndarray:
         """n images (N, C, S, S) from the fitted latent density ("fitted") or N(0, I) ("normal")."""

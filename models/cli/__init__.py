@@ -18,7 +18,7 @@ EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from models.cli import commands
+    from models.cli import commands, export_command
 
     parser = argparse.ArgumentParser(
         prog="latentia",
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_info(sub)
     commands.add_sample(sub)
     commands.add_ingest(sub)
+    export_command.add_export(sub)
     return parser
 
 

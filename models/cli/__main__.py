@@ -1,5 +1,8 @@
+"""`python -m models.cli ...`: the command line without the desktop app (e.g. under torchrun)."""
+
 import sys
 
 from models.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # decoding worker processes re-import __main__; never re-run then
+    sys.exit(main())

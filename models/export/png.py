@@ -27,6 +27,7 @@ from models.export.frames import (
 from models.export.provenance import Provenance, provenance_texts
 from models.export.settings import check_scale
 from models.export.target import export_file
+from models.fileio import default_permissions
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ def _staging_folder(target: Path) -> Iterator[Path]:
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp",
                                         dir=target.parent))
+        staging.chmod(default_permissions(folder=True))  # mkdtemp makes 0700
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
     try:

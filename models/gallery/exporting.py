@@ -1,0 +1,118 @@
+"""Write an item's frames to one file format: the step the gallery's Export and the CLI share.
+
+The writers themselves are in `models.export`; this picks one from a request, builds its
+settings and hands it the provenance (per frame where a format stores one image per file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models.errors import ExportError
+from models.export import (
+    AnimationSettings,
+    GifSettings,
+    Provenance,
+    VideoSettings,
+    mp4_available,
+    sidecar_path,
+    write_apng,
+    write_frames_dir,
+    write_gif,
+    write_mp4,
+    write_png,
+    write_sprite_sheet,
+    write_webp,
+)
+from models.export.settings import check_scale
+from models.export.timeline import animation_indices
+from models.gallery.render import ProgressCallback, StopCallback
+
+# "png" writes the first (or only) frame; "sheet" every frame on one PNG grid.
+OUTPUT_FORMATS = ("gif", "webp", "apng", "mp4", "frames_dir", "png", "sheet")
+SIDECAR_FORMATS = ("gif", "webp", "mp4")  # formats whose provenance sits beside them
+
+_ANIMATION_WRITERS = {"gif": write_gif, "webp": write_webp, "apng": write_apng,
+                      "mp4": write_mp4}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Where and how to write frames. Values are checked by the settings of each writer."""
+
+    format: str  # one of OUTPUT_FORMATS
+    path: Path
+    fps: float = 24.0
+    loop: int = 0  # plays: 0 forever, 1 once, n times (GIF, WebP, APNG)
+    pingpong: bool = False  # forwards then backwards (animations and frame folders)
+    dither: bool = True  # GIF only
+    scale: int = 1  # whole-number upscaling, 1..8
+    resample: str = "lanczos"  # or "nearest" for crisp pixel art
+    columns: int | None = None  # sprite sheet columns; None = about square
+    overwrite: bool = False
+
+    def __post_init__(self) -> None:
+        if self.format not in OUTPUT_FORMATS:
+            raise ExportError(f"unknown output format {self.format!r}; choose one of "
+                              f"{', '.join(OUTPUT_FORMATS)}")
+        if self.format == "mp4" and not mp4_available():
+            raise ExportError("MP4 export needs the optional PyAV package (pip install av); "
+                              "export GIF, WebP or APNG instead")
+        self.writer_settings()  # a bad fps, loop or scale fails now, before any decoding
+
+    def writer_settings(self) -> GifSettings | AnimationSettings | VideoSettings | None:
+        """The settings record of the animation writer; None for PNG formats (scale checked)."""
+        if self.format == "gif":
+            return GifSettings(fps=self.fps, loop=self.loop, pingpong=self.pingpong,
+                               dither=self.dither, scale=self.scale, resample=self.resample)
+        if self.format in ("webp", "apng"):
+            return AnimationSettings(fps=self.fps, loop=self.loop, pingpong=self.pingpong,
+                                     scale=self.scale, resample=self.resample)
+        if self.format == "mp4":
+            return VideoSettings(fps=self.fps, pingpong=self.pingpong, scale=self.scale,
+                                 resample=self.resample)
+        check_scale(self.scale, self.resample)
+        return None
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """What the export creates (a folder for frames_dir)."""
+        if self.format in SIDECAR_FORMATS:
+            return (self.path, sidecar_path(self.path))
+        return (self.path,)
+
+
+def export_frames(request: ExportRequest, frames: np.ndarray, provenance: Provenance | None,
+                  *, progress: ProgressCallback | None = None,
+                  should_stop: StopCallback | None = None) -> Path:
+    """Write uint8 (n, S, S, C) frames as `request` says; returns the written path."""
+    settings = request.writer_settings()
+    if settings is None:
+        return _export_pngs(request, frames, provenance, progress, should_stop)
+    writer = _ANIMATION_WRITERS[request.format]
+    return writer(request.path, frames, settings, provenance=provenance,
+                  overwrite=request.overwrite, progress=progress, should_stop=should_stop)
+
+
+def _export_pngs(request: ExportRequest, frames: np.ndarray, provenance: Provenance | None,
+                 progress: ProgressCallback | None, should_stop: StopCallback | None) -> Path:
+    many = provenance is not None and provenance.latents.ndim == 2
+    if request.format == "png":
+        first = provenance.for_frame(0) if many else provenance
+        return write_png(request.path, frames[0], scale=request.scale,
+                         resample=request.resample, provenance=first,
+                         overwrite=request.overwrite)
+    if request.format == "sheet":
+        write_sprite_sheet(request.path, frames, columns=request.columns, scale=request.scale,
+                           resample=request.resample, provenance=provenance,
+                           overwrite=request.overwrite)
+        return request.path
+    order = animation_indices(len(frames), request.pingpong)  # display order, as animations
+    records = [provenance.for_frame(int(i)) for i in order] if many else provenance
+    return write_frames_dir(request.path, frames[order], scale=request.scale,
+                            resample=request.resample, provenance=records,
+                            overwrite=request.overwrite, progress=progress,
+                            should_stop=should_stop)
