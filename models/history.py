@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from models.records import LatentHealth, Metrics, TrainProgress
+import numpy as np
+
+from models.records import LatentHealth, Metrics, TrainProgress, frozen_array
 
 HISTORY_STEP_SECONDS = 0.5  # at most two step rows per second of training are kept
 
@@ -35,6 +37,9 @@ def progress_to_row(progress: TrainProgress) -> dict:
         "validation": _metrics_row(progress.validation),
         "active_units": None if health is None else health.active_units,
         "latent_dim": None if health is None else health.latent_dim,
+        "kl_per_dim": None if health is None else [round(float(v), 5) for v in health.kl_per_dim],
+        "mean_variance": None if health is None else [
+            round(float(v), 6) for v in health.mean_variance],
         "learning_rate": progress.learning_rate,
         "images_per_second": _clean(progress.images_per_second),
         "elapsed_seconds": progress.elapsed_seconds, "message": progress.message,
@@ -47,18 +52,16 @@ def progress_from_row(row: dict) -> TrainProgress:
         kind=str(row.get("kind", "step")), step=int(row.get("step", 0)),
         epoch=float(row.get("epoch", 0.0)), total_steps=int(row.get("total_steps", 0)),
         train=_metrics_from(row.get("train")), validation=_metrics_from(row.get("validation")),
-        health=_health_stub(row), learning_rate=float(row.get("learning_rate") or 0.0),
+        health=_health_from(row), learning_rate=float(row.get("learning_rate") or 0.0),
         images_per_second=float(row.get("images_per_second") or 0.0),
         elapsed_seconds=float(row.get("elapsed_seconds") or 0.0),
         message=str(row.get("message", "")))
 
 
-def _health_stub(row: dict) -> LatentHealth | None:
-    import numpy as np
-
+def _health_from(row: dict) -> LatentHealth | None:
+    """Latent health of a validation row (older rows may hold only the active-unit count)."""
     if row.get("active_units") is None:
         return None
-    empty = np.zeros(0, dtype=np.float32)
-    empty.flags.writeable = False
-    return LatentHealth(kl_per_dim=empty, mean_variance=empty,
+    return LatentHealth(kl_per_dim=frozen_array(row.get("kl_per_dim") or [], np.float32),
+                        mean_variance=frozen_array(row.get("mean_variance") or [], np.float32),
                         active_units=int(row["active_units"]), latent_dim=int(row["latent_dim"]))

@@ -60,3 +60,38 @@ class ErrorRecord:
     title: str
     message: str
     details: str = ""
+
+
+@dataclass(frozen=True)
+class ItemRecipe:
+    """How the Canvas made an image or animation, so the gallery can regenerate it.
+
+    Plain values only (the panels never import the backend); the worker turns it into a
+    models.gallery item.
+    """
+
+    mode: str  # "path" | "slerp" | "lerp" | "normlerp" | "sample" | "cluster" | "attribute"
+    image_indices: tuple[int, ...] = ()  # training images involved (keyframes, endpoints)
+    map_points: np.ndarray | None = None  # float32 (K, 2) map path, read-only
+    map_method: str = ""  # projection the map points belong to ("pca", "umap")
+    smoothing: float = 0.0
+    temperature: float | None = None
+    seed: int | None = None
+    cluster: int | None = None
+    attribute: str = ""  # name of an attribute direction
+    strength: float = 0.0
+    frames: int = 1
+    fps: float = 12.0
+    loop: int = 0  # plays; 0 = forever
+    pingpong: bool = False
+    easing: str = "linear"
+
+
+@dataclass(frozen=True)
+class GalleryAddRequest:
+    """Canvas -> gallery: a still (one latent) or an animation (several), as shown."""
+
+    name: str
+    latents: np.ndarray  # float32 (N, latent_dim), read-only
+    images: np.ndarray  # uint8 (N, S, S, C), read-only
+    recipe: ItemRecipe

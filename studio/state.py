@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.gallery_state import GalleryState
+from studio.map_state import MapState
+
 
 class AppState(QObject):
     # --- requests, UI -> worker (queued) -------------------------------------------------
@@ -69,6 +72,8 @@ class AppState(QObject):
         super().__init__(parent)
         self.project = None  # latest ProjectInfo, for panels created after it was published
         self.training_state = "idle"
+        self.map = MapState(self)  # the Map and Canvas panels' signals (studio/map_state.py)
+        self.gallery = GalleryState(self)  # the Gallery's signals (studio/gallery_state.py)
         self.sig_project_changed.connect(self._on_project_changed)
         self.sig_training_state.connect(self._on_training_state)
 

@@ -137,3 +137,15 @@ def test_time_budget_stops_training(tmp_path, shape_folder):
     records = collect(project.trainer())
     assert records[-1].kind == "done"
     assert records[-1].elapsed_seconds >= 1.2
+
+
+def test_history_rows_round_trip_latent_health(project):
+    from models.history import progress_from_row, progress_to_row
+
+    records = collect(project.trainer())
+    validation = next(r for r in records if r.kind == "validation")
+    restored = progress_from_row(progress_to_row(validation))
+    assert restored.health.active_units == validation.health.active_units
+    np.testing.assert_allclose(restored.health.kl_per_dim, validation.health.kl_per_dim,
+                               atol=1e-4)
+    assert not restored.health.kl_per_dim.flags.writeable

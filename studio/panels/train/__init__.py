@@ -1,0 +1,1 @@
+"""Parts of the Train panel: settings form, ingestion report, charts, previews, latent health."""

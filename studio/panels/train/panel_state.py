@@ -1,0 +1,87 @@
+"""What the Train panel shows for a given situation, as a pure function (easy to test).
+
+The panel gathers the facts (training state, open project, scanned folder, pending request,
+error) into `PanelFacts`; `describe` turns them into the headline, which buttons work and what
+is locked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXPORTED_MODEL_SUFFIX = ".latentia-model"  # a single-file model: no images, cannot train
+
+
+@dataclass(frozen=True)
+class PanelFacts:
+    training_state: str  # "idle" | "running" | "paused" | "finished"
+    pending: str = ""  # "scan" | "create" | "train" | "" (a request waiting for its answer)
+    new_project: bool = True  # Start creates a project from the folder (else continues)
+    folder: str = ""  # the scanned folder a new project would be made from
+    usable: int = 0  # usable images in that folder
+    project_path: str = ""  # the open project ("" = none)
+    trained_steps: int = 0  # of the open project
+    error: bool = False  # the last request failed
+    done_message: str = ""  # why training ended
+
+
+@dataclass(frozen=True)
+class PanelLook:
+    show_invitation: bool  # nothing chosen yet: the empty state
+    headline: str
+    can_start: bool
+    start_label: str
+    start_tooltip: str
+    lock_all_settings: bool  # training or creating: settings cannot change now
+    lock_project_settings: bool  # image options and latent size belong to the open project
+
+
+def _headline(facts: PanelFacts) -> str:
+    busy = {"running": "Training…", "paused": "Paused"}
+    if facts.training_state in busy:
+        return busy[facts.training_state]
+    if facts.pending == "create":
+        return "Creating the project…"
+    if facts.pending == "train":
+        return "Starting training…"
+    if facts.error:
+        return "Something went wrong"
+    if facts.pending == "scan":
+        return "Scanning the folder…"
+    if facts.training_state == "finished":
+        return f"Finished — {facts.done_message}" if facts.done_message else "Finished"
+    if facts.new_project:
+        return "Ready to train" if facts.usable else "No usable images in this folder"
+    return "Ready to continue training" if facts.trained_steps else "Ready to train"
+
+
+def _start_button(facts: PanelFacts) -> tuple[str, str]:
+    if facts.new_project:
+        return ("Create project and train",
+                "Prepare every image into a new project, then start training.")
+    if facts.project_path.endswith(EXPORTED_MODEL_SUFFIX):
+        return ("Start training", "An exported model cannot be trained; open its project folder.")
+    if facts.trained_steps or facts.training_state == "finished":
+        return ("Continue training", "Continue from the last checkpoint with these settings.")
+    return ("Start training", "Start training the open project.")
+
+
+def describe(facts: PanelFacts) -> PanelLook:
+    has_project = bool(facts.project_path)
+    idle = facts.training_state in ("idle", "finished") and not facts.pending
+    if facts.new_project:
+        can_start = idle and bool(facts.folder) and facts.usable > 0
+    else:
+        can_start = idle and has_project and not facts.project_path.endswith(
+            EXPORTED_MODEL_SUFFIX)
+    label, tooltip = _start_button(facts)
+    return PanelLook(
+        show_invitation=not facts.folder and not has_project and not facts.pending,
+        headline=_headline(facts),
+        can_start=can_start,
+        start_label=label,
+        start_tooltip=tooltip,
+        lock_all_settings=facts.training_state in ("running", "paused")
+        or facts.pending in ("create", "train"),
+        lock_project_settings=has_project and not facts.new_project,
+    )

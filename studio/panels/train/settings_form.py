@@ -1,0 +1,281 @@
+"""The training settings: image options, model size and how training runs.
+
+The form turns its widgets into the frozen config records the backend takes (IngestConfig,
+VAEConfig, TrainConfig, ProjectConfig). Fields it does not show keep the values of the config it
+was last loaded from, so continuing a project never silently resets them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.config import (
+    RESOLUTION_PRESETS,
+    IngestConfig,
+    ProjectConfig,
+    TrainConfig,
+    VAEConfig,
+)
+from studio.panels.train.beta_control import BetaControl
+from studio.widgets.collapsible import CollapsibleSection
+from studio.widgets.color_button import ColorButton
+
+FIT_CHOICES = (("Crop to square (centre)", "crop"), ("Pad to square", "pad"))
+AUGMENT_CHOICES = (("Auto (small folders only)", "auto"), ("On", "on"), ("Off", "off"))
+DEVICE_CHOICES = (("Auto (best available)", "auto"), ("CPU", "cpu"),
+                  ("NVIDIA GPU (CUDA)", "cuda"), ("Apple GPU (MPS)", "mps"))
+LENGTH_CHOICES = (("Epochs", "epochs"), ("Minutes", "minutes"))
+DEFAULT_MINUTES = 30
+
+
+def _combo(choices: tuple[tuple[str, object], ...], tooltip: str) -> QComboBox:
+    combo = QComboBox()
+    for label, value in choices:
+        combo.addItem(label, value)
+    combo.setToolTip(tooltip)
+    return combo
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def _spin(low: int, high: int, value: int, tooltip: str, step: int = 1) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setSingleStep(step)
+    spin.setValue(value)
+    spin.setToolTip(tooltip)
+    return spin
+
+
+def _form(box: QGroupBox) -> QFormLayout:
+    form = QFormLayout(box)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+class TrainSettingsForm(QWidget):
+    sig_ingest_changed = Signal()
+    """An image option changed (resolution, fit, background, transparency): previews are stale."""
+    sig_settings_changed = Signal()
+    """Any setting changed: the time estimate is stale."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._base = ProjectConfig()
+        self._minutes = DEFAULT_MINUTES
+        self._epochs = self._base.train.epochs or 40
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._images_box = self._build_images_group()
+        self._model_box = self._build_model_group()
+        self._training_box = self._build_training_group()
+        self._advanced = self._build_advanced()
+        for part in (self._images_box, self._model_box, self._training_box, self._advanced):
+            layout.addWidget(part)
+        self._locked_note = QLabel("Image options and latent size are fixed once a project "
+                                   "is created; training settings apply when you continue.")
+        self._locked_note.setWordWrap(True)
+        self._locked_note.hide()
+        layout.insertWidget(0, self._locked_note)
+        self._connect_signals()
+        self.load_project_config(self._base)
+
+    # --- building ---------------------------------------------------------------------------
+    def _build_images_group(self) -> QGroupBox:
+        box = QGroupBox("Images")
+        form = _form(box)
+        self.resolution = _combo(tuple((f"{s} × {s} px", s) for s in RESOLUTION_PRESETS),
+                                 "Size of the square images the model learns. Larger images "
+                                 "show more detail but train roughly 4× slower per step up.")
+        self.fit = _combo(FIT_CHOICES, "Crop keeps the subject large; pad keeps the whole "
+                                       "picture and fills the sides with the background colour.")
+        self.background = ColorButton(title="Background under transparent areas")
+        self.background.setToolTip("Colour under transparent areas and padding (used when "
+                                   "transparency is not kept).")
+        self.keep_alpha = QCheckBox("Keep transparency (RGBA)")
+        self.keep_alpha.setToolTip("Train on the alpha channel too, so generated images can "
+                                   "have transparent backgrounds.")
+        form.addRow("Resolution", self.resolution)
+        form.addRow("Fit", self.fit)
+        form.addRow("Background", self.background)
+        form.addRow(self.keep_alpha)
+        return box
+
+    def _build_model_group(self) -> QGroupBox:
+        box = QGroupBox("Model")
+        form = _form(box)
+        self.latent_dim = _spin(2, 1024, 128, "Numbers the model uses to describe one image. "
+                                "More can capture more variety but need more images to fill.", 16)
+        form.addRow("Latent size", self.latent_dim)
+        return box
+
+    def _build_training_group(self) -> QGroupBox:
+        box = QGroupBox("Training")
+        form = _form(box)
+        self.length_mode = _combo(LENGTH_CHOICES, "Train for a number of passes over the "
+                                                  "images (epochs) or for a time budget.")
+        self.length = _spin(1, 100_000, self._epochs, "How long to train.")
+        self.beta = BetaControl()
+        self.augment = _combo(AUGMENT_CHOICES, "Random flips and small shifts make a small "
+                              "folder go further. Auto uses them under 5,000 images.")
+        self.device = _combo(DEVICE_CHOICES, "Where training runs. Auto picks a CUDA or Apple "
+                                             "GPU when there is one, otherwise the CPU.")
+        self.seed = _spin(0, 2**31 - 1, 0, "Same seed + same settings = the same model.")
+        form.addRow("Train by", self.length_mode)
+        form.addRow("Length", self.length)
+        form.addRow(QLabel("Quality vs variety (β)"))
+        form.addRow(self.beta)
+        form.addRow("Augmentation", self.augment)
+        form.addRow("Device", self.device)
+        form.addRow("Seed", self.seed)
+        return box
+
+    def _build_advanced(self) -> CollapsibleSection:
+        content = QWidget()
+        form = QFormLayout(content)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.batch_size = _spin(1, 1024, 32, "Images per step. Small batches suit CPUs.")
+        self.learning_rate = QDoubleSpinBox()
+        self.learning_rate.setDecimals(5)
+        self.learning_rate.setRange(1e-5, 1e-1)
+        self.learning_rate.setSingleStep(1e-4)
+        self.learning_rate.setToolTip("Peak AdamW learning rate (warm-up, then cosine decay).")
+        self.free_bits = QDoubleSpinBox()
+        self.free_bits.setRange(0.0, 5.0)
+        self.free_bits.setSingleStep(0.05)
+        self.free_bits.setToolTip("Nats per latent dimension that are not penalised (0 = off). "
+                                  "A small value such as 0.1 prevents posterior collapse "
+                                  "(Kingma et al. 2016).")
+        self.kl_warmup = _spin(0, 1_000_000, 1000, "Steps over which the KL weight ramps up "
+                               "from 0, which avoids collapse early in training.", 100)
+        form.addRow("Batch size", self.batch_size)
+        form.addRow("Learning rate", self.learning_rate)
+        form.addRow("Free bits", self.free_bits)
+        form.addRow("KL warm-up steps", self.kl_warmup)
+        return CollapsibleSection("Advanced", content)
+
+    def _connect_signals(self) -> None:
+        for combo in (self.resolution, self.fit):
+            combo.currentIndexChanged.connect(self._on_ingest_edited)
+        self.keep_alpha.toggled.connect(self._on_ingest_edited)
+        self.background.sig_color_changed.connect(self._on_ingest_edited)
+        self.length_mode.currentIndexChanged.connect(self._on_length_mode_changed)
+        for spin in (self.latent_dim, self.length, self.seed, self.batch_size, self.kl_warmup):
+            spin.valueChanged.connect(self._on_setting_edited)
+        for double in (self.learning_rate, self.free_bits):
+            double.valueChanged.connect(self._on_setting_edited)
+        for combo in (self.augment, self.device):
+            combo.currentIndexChanged.connect(self._on_setting_edited)
+        self.beta.sig_value_changed.connect(self._on_setting_edited)
+
+    # --- configs ----------------------------------------------------------------------------
+    def ingest_config(self) -> IngestConfig:
+        return self._base.ingest.replace(
+            image_size=int(self.resolution.currentData()), fit=str(self.fit.currentData()),
+            background=self.background.color(), keep_alpha=self.keep_alpha.isChecked())
+
+    def vae_config(self) -> VAEConfig:
+        ingest = self.ingest_config()
+        return self._base.vae.replace(image_size=ingest.image_size, channels=ingest.channels,
+                                      latent_dim=self.latent_dim.value())
+
+    def train_config(self) -> TrainConfig:
+        by_minutes = self.length_mode.currentData() == "minutes"
+        return self._base.train.replace(
+            epochs=None if by_minutes else self.length.value(),
+            minutes=float(self.length.value()) if by_minutes else None,
+            beta=self.beta.value(), augment=str(self.augment.currentData()),
+            device=str(self.device.currentData()), seed=self.seed.value(),
+            batch_size=self.batch_size.value(), learning_rate=self.learning_rate.value(),
+            free_bits=self.free_bits.value(), kl_warmup_steps=self.kl_warmup.value())
+
+    def project_config(self) -> ProjectConfig:
+        return ProjectConfig(ingest=self.ingest_config(), vae=self.vae_config(),
+                             train=self.train_config())
+
+    def load_project_config(self, config: ProjectConfig) -> None:
+        """Show `config` (e.g. of an opened project) without emitting change signals."""
+        self._base = config
+        widgets = [self.resolution, self.fit, self.background, self.keep_alpha, self.latent_dim,
+                   self.length_mode, self.length, self.beta, self.augment, self.device, self.seed,
+                   self.batch_size, self.learning_rate, self.free_bits, self.kl_warmup]
+        for widget in widgets:
+            widget.blockSignals(True)
+        self._show_config(config)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._update_enabled()
+
+    def _show_config(self, config: ProjectConfig) -> None:
+        ingest, vae, train = config.ingest, config.vae, config.train
+        _select(self.resolution, ingest.image_size)
+        _select(self.fit, ingest.fit)
+        self.background.set_color(ingest.background)
+        self.keep_alpha.setChecked(ingest.keep_alpha)
+        self.latent_dim.setValue(vae.latent_dim)
+        by_minutes = train.minutes is not None
+        _select(self.length_mode, "minutes" if by_minutes else "epochs")
+        self._minutes = round(train.minutes) if by_minutes else self._minutes
+        self._epochs = train.epochs if train.epochs is not None else self._epochs
+        self.length.setValue(self._minutes if by_minutes else self._epochs)
+        self.beta.set_value(train.beta)
+        _select(self.augment, train.augment)
+        _select(self.device, train.device)
+        self.seed.setValue(train.seed)
+        self.batch_size.setValue(train.batch_size)
+        self.learning_rate.setValue(train.learning_rate)
+        self.free_bits.setValue(train.free_bits)
+        self.kl_warmup.setValue(train.kl_warmup_steps)
+
+    # --- locking ----------------------------------------------------------------------------
+    def set_project_locked(self, locked: bool) -> None:
+        """Lock what a created project fixes: image options and the network's shape."""
+        self._images_box.setEnabled(not locked)
+        self.latent_dim.setEnabled(not locked)
+        self._locked_note.setVisible(locked)
+
+    def set_training_locked(self, locked: bool) -> None:
+        """While training runs nothing can change."""
+        self.setEnabled(not locked)
+
+    # --- slots ------------------------------------------------------------------------------
+    def _on_ingest_edited(self, *_: object) -> None:
+        self._update_enabled()
+        self.sig_ingest_changed.emit()
+        self.sig_settings_changed.emit()
+
+    def _on_setting_edited(self, *_: object) -> None:
+        if self.length_mode.currentData() == "minutes":
+            self._minutes = self.length.value()
+        else:
+            self._epochs = self.length.value()
+        self.sig_settings_changed.emit()
+
+    def _on_length_mode_changed(self, *_: object) -> None:
+        by_minutes = self.length_mode.currentData() == "minutes"
+        self.length.blockSignals(True)
+        self.length.setValue(self._minutes if by_minutes else self._epochs)
+        self.length.setSuffix(" min" if by_minutes else " epochs")
+        self.length.blockSignals(False)
+        self.sig_settings_changed.emit()
+
+    def _update_enabled(self) -> None:
+        self.background.setEnabled(not self.keep_alpha.isChecked())
+        by_minutes = self.length_mode.currentData() == "minutes"
+        self.length.setSuffix(" min" if by_minutes else " epochs")

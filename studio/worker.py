@@ -1,0 +1,317 @@
+"""The backend worker: one long-lived QThread that owns the open project and its trainer.
+
+Requests arrive from AppState's `sig_request_*` signals as queued calls; answers leave through
+AppState's result signals (emitted here, delivered queued on the UI thread). Training runs in
+slices: one record pulled from the trainer's generator per zero-timeout timer tick, so decode
+and control requests queued behind it are handled between steps. Cancel and stop flags are set
+directly from the UI thread so that even a blocking call sees them at its next check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+
+from models.errors import Cancelled, ProjectError
+from models.records import frozen_array
+from studio.demo import is_demo_path
+from studio.records import DecodeRequest, DecodeResult, ScanResult
+from studio.state import AppState
+from studio.worker_backend import ModelsBackend, project_info, to_display_images
+from studio.worker_gallery import GalleryService
+from studio.worker_jobs import Job, JobRegistry, error_record, throttled_progress
+from studio.worker_map import MapService
+from studio.worker_training import TrainingDriver, TrainingHooks
+
+log = logging.getLogger(__name__)
+
+_DIRECT = Qt.ConnectionType.DirectConnection
+
+
+class BackendWorker(QObject):
+    sig_ready = Signal(object)
+    """worker_backend.BackendInfo once the backend (torch) has loaded."""
+
+    def __init__(self, state: AppState, backend: Any | None = None) -> None:
+        super().__init__()
+        self._state = state
+        self._backend = backend if backend is not None else ModelsBackend()
+        self.jobs = JobRegistry()
+        self._project: Any = None
+        self._dirty = False
+        self._scanned_images = 0
+        self._pending_decode: DecodeRequest | None = None
+        hooks = TrainingHooks(report=self._report, step_taken=self._on_step_taken,
+                              checkpoint_written=self._autosave, run_ended=self._on_run_ended)
+        self.training = TrainingDriver(state, self.jobs, hooks, parent=self)  # moves with us
+        self.map_service = MapService(state, lambda: self._project, self._run_job, self._report,
+                                      self.training.hold_for_interaction, parent=self)
+        self.gallery_service = GalleryService(state, lambda: self._project, self._run_job,
+                                              self._report, parent=self)
+        self._connect_requests()
+
+    def _connect_requests(self) -> None:
+        s = self._state
+        s.sig_request_open_project.connect(self._on_open_project)
+        s.sig_request_new_project.connect(self._on_new_project)
+        s.sig_request_scan_folder.connect(self._on_scan_folder)
+        s.sig_request_estimate.connect(self._on_estimate)
+        s.sig_request_save.connect(self._on_save)
+        s.sig_request_export_model.connect(self._on_export_model)
+        s.sig_request_decode.connect(self._on_decode)
+        s.sig_request_train.connect(self._on_train)
+        s.sig_request_pause.connect(self._on_pause)
+        s.sig_request_resume.connect(self._on_resume)
+        s.sig_request_stop.connect(self._on_stop)
+        s.sig_request_cancel.connect(self._on_cancel)
+
+    # --- called from the UI thread ------------------------------------------------------------
+    def cancel_from_ui(self, job_id: str) -> None:
+        """Direct-connected: flag the job now, even while this thread is busy with it."""
+        self.jobs.cancel(job_id)
+
+    def stop_from_ui(self) -> None:
+        """Direct-connected: flag the training run to stop at its next step."""
+        self.training.request_stop_from_any_thread()
+
+    def prepare_shutdown(self) -> None:
+        self.jobs.cancel_all()
+        self.stop_from_ui()
+
+    # --- thread lifetime ----------------------------------------------------------------------
+    @Slot()
+    def _on_thread_started(self) -> None:
+        with self._guarded("loading the machine-learning backend"):
+            info = self._backend.load()
+            self._state.sig_device.emit(info.device)
+            self.sig_ready.emit(info)
+
+    @Slot()
+    def _on_shutdown(self) -> None:
+        """Finish training with a checkpoint, then end the thread's event loop."""
+        with self._guarded("stopping training"):
+            self.training.finish_now()
+        QThread.currentThread().quit()
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _report(self, exc: BaseException, doing: str) -> None:
+        log.warning("error while %s", doing, exc_info=exc)
+        self._state.sig_error.emit(error_record(exc, doing))
+
+    @contextlib.contextmanager
+    def _guarded(self, doing: str) -> Iterator[None]:
+        """No exception ever leaves a slot: it becomes an ErrorRecord for the dialog."""
+        try:
+            yield
+        except Cancelled:
+            log.info("cancelled while %s", doing)
+        except Exception as exc:
+            self._report(exc, doing)
+
+    def _run_job(self, kind: str, label: str, doing: str, work: Callable[[Job], None]) -> bool:
+        """Announce, run and close a long job; True when it completed."""
+        job = self.jobs.start(kind, label)
+        self._state.sig_job_started.emit(job.job_id, label)
+        outcome = "failed"
+        try:
+            work(job)
+            outcome = "done"
+        except Cancelled:
+            outcome = "cancelled"
+        except Exception as exc:
+            self._report(exc, doing)
+        finally:
+            self.jobs.finish(job)
+            self._state.sig_job_finished.emit(job.job_id, outcome)
+        return outcome == "done"
+
+    def _image_progress(self, job: Job) -> Callable[[int, int], None]:
+        return throttled_progress(job, self._state.sig_job_progress.emit,
+                                  lambda done, total: f"{done:,} of {total:,} images")
+
+    def _require_project(self) -> Any:
+        if self._project is None:
+            raise ProjectError("no project is open; open or create one first")
+        return self._project
+
+    def _adopt(self, project: Any) -> None:
+        self._project = project
+        self._state.sig_training_state.emit("idle")
+        self._publish_project()
+        self._set_dirty(False)
+        self.map_service.on_project_changed()
+
+    def _publish_project(self) -> None:
+        project = self._project
+        info = None if project is None else project_info(project, is_demo_path(project.path))
+        self._state.sig_project_changed.emit(info)
+        self.gallery_service.on_project(project)  # reopens the gallery when the path changed
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self._state.sig_project_dirty.emit(dirty)
+
+    def _autosave(self) -> None:
+        """After a checkpoint the weights are on disk; the demo copy stays dirty (it is scratch)."""
+        project = self._project
+        if project is not None and not project.read_only and not is_demo_path(project.path):
+            project.save()
+            self._set_dirty(False)
+
+    # --- project requests ---------------------------------------------------------------------
+    @Slot(str)
+    def _on_open_project(self, path: str) -> None:
+        def work(job: Job) -> None:
+            self._adopt(self._backend.open_project(path))
+
+        self.training.finish_now()
+        self._run_job("open", f"Opening {Path(path).name}", "opening the project", work)
+
+    @Slot(str, str, object)
+    def _on_new_project(self, folder: str, project_path: str, config: Any) -> None:
+        def work(job: Job) -> None:
+            project = self._backend.create_project(project_path, folder, config,
+                                                   self._image_progress(job), job.should_stop)
+            self._adopt(project)
+
+        self.training.finish_now()
+        label = f"Creating {Path(project_path).name} from {Path(folder).name}"
+        self._run_job("ingest", label, "creating the project", work)
+
+    @Slot(str, object)
+    def _on_scan_folder(self, folder: str, config: Any) -> None:
+        def work(job: Job) -> None:
+            report, preview = self._backend.scan_folder(folder, config, self._image_progress(job),
+                                                        job.should_stop)
+            self._scanned_images = report.usable
+            self._state.sig_scan_finished.emit(ScanResult(folder, report, frozen_array(preview)))
+
+        self._run_job("scan", f"Reading {Path(folder).name}", "reading the folder", work)
+
+    @Slot(object, object)
+    def _on_estimate(self, vae_config: Any, train_config: Any) -> None:
+        def work(job: Job) -> None:
+            count = self._project.image_count if self._project is not None else self._scanned_images
+            seconds = float("nan")
+            if count > 0:
+                seconds = self._backend.estimate(vae_config, train_config, count)
+            self._state.sig_estimate.emit(seconds)
+
+        self._run_job("estimate", "Timing a few training steps", "estimating training time", work)
+
+    @Slot(str)
+    def _on_save(self, path: str) -> None:
+        def work(job: Job) -> None:
+            project = self._require_project()
+            if path:
+                self.training.finish_now()  # the trainer writes to the old folder
+                project.save(path)
+                self._publish_project()
+            else:
+                session = self.training.session
+                if session is not None:
+                    session.trainer.checkpoint()
+                project.save()
+            self._set_dirty(False)
+
+        label = f"Saving to {Path(path).name}" if path else "Saving"
+        self._run_job("save", label, "saving the project", work)
+
+    @Slot(str)
+    def _on_export_model(self, path: str) -> None:
+        def work(job: Job) -> None:
+            self._require_project().export_model(path)
+
+        self._run_job("export", f"Exporting {Path(path).name}", "exporting the model", work)
+
+    @Slot(object)
+    def _on_decode(self, request: DecodeRequest) -> None:
+        # Coalesce: requests queued behind a busy slice overwrite each other; one timer serves
+        # whichever is latest once the queue is drained.
+        first = self._pending_decode is None
+        self._pending_decode = request
+        if first:
+            QTimer.singleShot(0, self._serve_decode)
+
+    def _serve_decode(self) -> None:
+        request, self._pending_decode = self._pending_decode, None
+        if request is None:
+            return
+        with self._guarded("drawing images from the model"):
+            started = time.perf_counter()
+            images = to_display_images(self._require_project().decode(request.latents))
+            self._state.sig_decoded.emit(DecodeResult(images, request.tag, request.generation,
+                                                      time.perf_counter() - started))
+
+    # --- training -----------------------------------------------------------------------------
+    @Slot(object)
+    def _on_train(self, config: Any) -> None:
+        with self._guarded("starting training"):
+            self.training.start(self._require_project(), config)
+
+    @Slot()
+    def _on_pause(self) -> None:
+        self.training.pause()
+
+    @Slot()
+    def _on_resume(self) -> None:
+        self.training.resume()
+
+    @Slot()
+    def _on_stop(self) -> None:
+        self.training.stop()
+
+    @Slot(str)
+    def _on_cancel(self, job_id: str) -> None:
+        if job_id == self.training.job_id():
+            self.training.stop()
+
+    def _on_step_taken(self) -> None:
+        self._set_dirty(True)
+
+    def _on_run_ended(self, outcome: str) -> None:
+        if outcome != "failed":
+            self._autosave()
+        self._publish_project()  # trained steps and history changed
+        self.map_service.on_training_ended()  # the map depends on the weights
+
+
+class WorkerHandle(QObject):
+    """Owns the worker's thread from the UI side: start it, and stop it cleanly on quit."""
+
+    sig_shutdown = Signal()
+
+    def __init__(self, state: AppState, backend: Any | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("latentia-backend")
+        self.worker = BackendWorker(state, backend)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker._on_thread_started)
+        self.sig_shutdown.connect(self.worker._on_shutdown)
+        # Direct: these set thread-safe flags at once, even while the worker is busy.
+        state.sig_request_cancel.connect(self.worker.cancel_from_ui, _DIRECT)
+        state.sig_request_stop.connect(self.worker.stop_from_ui, _DIRECT)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout_ms: int = 120_000) -> bool:
+        """Cancel jobs, checkpoint a running training, end the thread; False if it hung."""
+        if not self.thread.isRunning():
+            return True
+        self.worker.prepare_shutdown()
+        self.sig_shutdown.emit()
+        finished = self.thread.wait(timeout_ms)
+        if not finished:
+            log.error("the backend thread did not stop within %d ms", timeout_ms)
+        return bool(finished)
+

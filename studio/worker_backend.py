@@ -1,0 +1,93 @@
+"""The worker's door to `models`: every import of the backend (and so of torch) happens here,
+on first use, inside the worker thread, after the window is on screen.
+
+`BackendWorker` talks to an object with the methods of `ModelsBackend`; tests hand it a fake
+with the same methods to exercise the worker without training a network.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
+from models.records import frozen_array
+from studio.records import ProjectInfo
+
+ProgressFn = Callable[[int, int], None]
+StopFn = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """Versions and compute device, reported once the backend is loaded (About dialog)."""
+
+    torch_version: str
+    numpy_version: str
+    device: str  # e.g. "CPU" or "GPU · NVIDIA H100"
+    python_version: str = platform.python_version()
+
+
+class ModelsBackend:
+    """The real backend (`models`), imported lazily."""
+
+    def load(self) -> BackendInfo:
+        import torch
+
+        # The heavy imports (torch, scikit-learn, ...) happen here, in the background right
+        # after start-up, so the first "open project" does not wait for them.
+        import models.project
+        import models.training  # noqa: F401
+
+        if torch.cuda.is_available():
+            device = f"GPU · {torch.cuda.get_device_name(0)}"
+        elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            device = "GPU · Apple"
+        else:
+            device = "CPU"
+        return BackendInfo(torch.__version__, np.__version__, device)
+
+    def open_project(self, path: str) -> Any:
+        import models
+
+        return models.open_project(path)
+
+    def create_project(self, project_path: str, folder: str, config: ProjectConfig,
+                       progress: ProgressFn, should_stop: StopFn) -> Any:
+        import models
+
+        return models.Project.create(project_path, folder, config, progress=progress,
+                                     should_stop=should_stop)
+
+    def scan_folder(self, folder: str, config: IngestConfig, progress: ProgressFn,
+                    should_stop: StopFn) -> tuple[Any, np.ndarray]:
+        from models.ingest import scan_report
+
+        return scan_report(folder, config, limit_preview=8, progress=progress,
+                           should_stop=should_stop)
+
+    def estimate(self, vae: VAEConfig, train: TrainConfig, image_count: int) -> float:
+        import models
+
+        return float(models.estimate_seconds_per_epoch(vae, train, image_count))
+
+
+def project_info(project: Any, is_demo: bool) -> ProjectInfo:
+    """The UI's immutable view of an open backend project."""
+    return ProjectInfo(
+        path=str(project.path), name=project.name, source_folder=str(project.source_folder),
+        image_count=int(project.image_count), image_size=int(project.image_size),
+        channels=int(project.channels), latent_dim=int(project.latent_dim),
+        trained_steps=int(project.trained_steps), config=project.config,
+        report=project.report, history=tuple(project.history), is_demo=is_demo,
+    )
+
+
+def to_display_images(images: np.ndarray) -> np.ndarray:
+    """float (N, C, S, S) in [0, 1] -> read-only uint8 (N, S, S, C) for QImage."""
+    pixels = np.clip(np.rint(np.asarray(images, dtype=np.float32) * 255.0), 0, 255)
+    return frozen_array(pixels.astype(np.uint8).transpose(0, 2, 3, 1))

@@ -1,0 +1,78 @@
+"""Shared fixtures of the studio tests: offscreen Qt, settings in a temporary folder, no leaked
+windows, and small builders for AppState payloads."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from models.config import ProjectConfig, TrainConfig
+from models.records import IngestReport
+from studio.records import ProjectInfo
+from studio.settings import Settings
+from studio.state import AppState
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory, monkeypatch):
+    """Every test reads and writes QSettings (and the demo copy) in its own temporary folder."""
+    folder = tmp_path_factory.mktemp("settings")
+    QCoreApplication.setOrganizationName("LatentiaTests")
+    QCoreApplication.setApplicationName("LatentiaTests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    monkeypatch.setattr("studio.demo.demo_workspace", lambda: folder / "demo")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch):
+    """A modal dialog would wait forever offscreen: tests must monkeypatch the ask() methods."""
+
+    def refuse(self, *args):
+        raise AssertionError(f"a test opened a modal {type(self).__name__}; patch its ask()")
+
+    monkeypatch.setattr(QDialog, "exec", refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_windows(request):
+    """Fail a test that leaves a visible top-level window behind (pytest-qt closes the ones
+    registered with qtbot.addWidget before this check runs)."""
+    app = QApplication.instance()
+    before = {id(w) for w in app.topLevelWidgets() if w.isVisible()} if app else set()
+    yield
+    app = QApplication.instance()
+    if app is None:
+        return
+    leaked = [w for w in app.topLevelWidgets() if w.isVisible() and id(w) not in before]
+    for widget in leaked:
+        widget.close()
+    if leaked:
+        names = ", ".join(type(w).__name__ for w in leaked)
+        pytest.fail(f"{request.node.name} left visible windows open: {names}")
+
+
+@pytest.fixture
+def settings(isolated_settings) -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def state(qapp) -> AppState:
+    return AppState()
+
+
+def make_project_info(name: str = "cats", path: str = "/p/cats.latentia", trained_steps: int = 0,
+                      is_demo: bool = False) -> ProjectInfo:
+    report = IngestReport("/data/cats", found=5, usable=5, duplicates=0)
+    config = ProjectConfig(train=TrainConfig(epochs=3))
+    return ProjectInfo(path=path, name=name, source_folder="/data/cats", image_count=5,
+                       image_size=64, channels=3, latent_dim=32, trained_steps=trained_steps,
+                       config=config, report=report, history=(), is_demo=is_demo)
