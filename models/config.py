@@ -72,7 +72,7 @@ class VAEConfig(_JsonRecord):
     image_size: int = 64  # one of RESOLUTION_PRESETS
     channels: int = 3  # 3 = RGB, 4 = RGBA (keep transparency)
     latent_dim: int = 128  # enough for thousands of varied images; 2D maps come from a projection
-    width: int = 32  # first-stage channels; doubles per downsampling, capped at 8x
+    width: int = 24  # first-stage channels, doubling per stage (cap 8x): ~200 img/s on 2 cores
 
     def __post_init__(self) -> None:
         _check_preset(self.image_size)

@@ -8,13 +8,16 @@ Every layer size follows from `VAEConfig` (image_size, channels, latent_dim, wid
     decoder  Linear -> 4x4 grid -> residual blocks and a stride-2 transposed conv per doubling,
              mirroring the encoder; the last transposed conv outputs the image channels.
 
-Why this shape (measured on a 2-core CPU, 64x64, batch 32, see tests/benchmarks/):
+Why this shape (measured on the 2-core reference CPU, 64x64, latent 128, batch 32, fwd + bwd +
+AdamW; tests/benchmarks/bench_train_speed.py):
 - one residual block at 64x64 costs ~11x a strided conv, so stages above 16x16 are a single
   conv each and the capacity sits at low resolution, where it is cheap;
-- a 4x4 stride-2 transposed conv is ~25% faster than nearest upsampling + 3x3 conv in training
+- a 4x4 stride-2 transposed conv trains ~30% more images/s than nearest upsampling + 3x3 conv
   and, with its kernel a multiple of the stride, avoids checkerboard artefacts
   (Odena et al. 2016, "Deconvolution and Checkerboard Artifacts");
-- channels_last memory format is faster for these convs on CPU (oneDNN) and on GPUs.
+- channels_last memory is 1.2-1.7x faster than NCHW for these convs on CPU (oneDNN);
+- width 24 trains at ~200 images/s (width 32: ~120) and reaches ~21 dB held-out PSNR on 692
+  icons in 3,000 steps with all 128 latent dimensions active.
 
 The decoder's output is linear (no sigmoid): it is the mean of the calibrated Gaussian in
 [0, 1] pixel units. Linear outputs keep full gradients for pure white/black pixels, where a
@@ -107,19 +110,18 @@ def _decoder_convs(config: VAEConfig) -> nn.Sequential:
 class VAE(nn.Module):
     """Encoder/decoder pair for square images of `config.image_size` with `config.channels`.
 
-    Inputs are float (N, C, S, S) in [0, 1]. For speed move the model and its inputs to
-    channels_last (`model.to(memory_format=torch.channels_last)`); the model does this for
-    its own parameters at construction and for its inputs in `encode`.
+    Inputs are float (N, C, S, S) in [0, 1]. Parameters are created channels_last and `encode`
+    converts its input to channels_last (a no-op when it already is); keep that format when
+    moving the model (`model.to(device, memory_format=torch.channels_last)`).
     """
 
     def __init__(self, config: VAEConfig) -> None:
         super().__init__()
         self.config = config
-        grid_channels = stage_widths(config)[-1]
-        self.grid_channels = grid_channels
+        self.grid_channels = stage_widths(config)[-1]  # G, channels of the 4x4 grid
         self.encoder = _encoder_convs(config)
-        self.to_posterior = nn.Linear(GRID * GRID * grid_channels, 2 * config.latent_dim)
-        self.from_latent = nn.Linear(config.latent_dim, GRID * GRID * grid_channels)
+        self.to_posterior = nn.Linear(GRID * GRID * self.grid_channels, 2 * config.latent_dim)
+        self.from_latent = nn.Linear(config.latent_dim, GRID * GRID * self.grid_channels)
         self.decoder = _decoder_convs(config)
         self.to(memory_format=torch.channels_last)
 
@@ -130,16 +132,17 @@ class VAE(nn.Module):
             raise ValueError(f"expected images (N, {', '.join(map(str, expected))}), "
                              f"got {tuple(x.shape)}")
         x = x.contiguous(memory_format=torch.channels_last)
-        h = self.encoder(x * 2.0 - 1.0)  # centred input; h: (N, 8w, 4, 4) channels_last
+        h = self.encoder(x * 2.0 - 1.0)  # centred input; h: (N, G, 4, 4) channels_last
         # channels_last memory is NHWC, so this permute + reshape is a free view, no copy.
-        h = h.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # (N, 4 * 4 * 8w)
+        h = h.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # (N, 4 * 4 * G)
         mean, logvar = self.to_posterior(h).chunk(2, dim=1)  # each (N, D)
         return DiagonalGaussian(mean, logvar)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Mean image for latents z (N, D): (N, C, S, S) in pixel units (roughly [0, 1])."""
-        h = self.from_latent(z)  # (N, 4 * 4 * 8w)
-        # (N, 4, 4, 8w) NHWC -> (N, 8w, 4, 4): a channels_last view of the same memory.
+        """Mean image for latents z (N, D): (N, C, S, S) in pixel units, linear (not squashed,
+        so slightly outside [0, 1] at times; clamp for display)."""
+        h = self.from_latent(z)  # (N, 4 * 4 * G)
+        # (N, 4, 4, G) NHWC -> (N, G, 4, 4): a channels_last view of the same memory.
         h = h.view(z.shape[0], GRID, GRID, self.grid_channels).permute(0, 3, 1, 2)
         return self.decoder(h) * 0.5 + 0.5  # the network works centred, like the encoder
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+
 def _resources_folder() -> Path:
     """`resources/` of a source checkout, or `studio/resources/` inside an installed wheel."""
     installed = Path(__file__).resolve().parent / "resources"

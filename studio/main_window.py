@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         s.sig_project_dirty.connect(self._on_project_dirty)
         s.sig_training_state.connect(self._on_training_state)
         s.sig_error.connect(self._on_error)
+        s.gallery.sig_show_map.connect(partial(self.show_panel, PANEL_NAMES.index("Map")))
 
     # --- public -------------------------------------------------------------------------------
     def open_path(self, path: str) -> None:
@@ -264,7 +265,7 @@ class MainWindow(QMainWindow):
         elif images:  # an exported PNG: Remix finds its latent codes (shown in the Gallery)
             event.acceptProposedAction()
             self.show_panel(PANEL_NAMES.index("Gallery"))
-            self._state.gallery.sig_request_remix.emit(images[0])
+            self._state.gallery.request_remix(images[0])
 
 
 def dropped_path(mime: QMimeData) -> str:

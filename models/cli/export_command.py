@@ -88,7 +88,8 @@ def _add_write_options(parser: argparse.ArgumentParser, positive_int) -> None:
     options.add_argument("--pingpong", action=argparse.BooleanOptionalAction, default=None,
                          help="play forwards, then backwards")
     options.add_argument("--dither", action=argparse.BooleanOptionalAction, default=True,
-                         help="GIF: Floyd-Steinberg dithering (on)")
+                         help="GIF: ordered dithering, steady from frame to frame (on); "
+                              "--no-dither maps each pixel to its nearest colour")
     options.add_argument("--scale", type=int, help="enlarge every frame by 1..8 times")
     options.add_argument("--size", type=int, help="output size in pixels, a whole multiple "
                                                   "of the model's size (instead of --scale)")

@@ -1,8 +1,9 @@
 """Animated GIF with one global palette shared by every frame (no palette flicker).
 
-Every frame is mapped onto the palette of `palette.build_global_palette`, with optional
-Floyd-Steinberg dithering. Pillow is handed that palette explicitly with `optimize=False`:
-it then writes one global colour table and no per-frame local tables.
+Every frame is mapped onto the palette of `palette.build_global_palette`, dithered as
+`settings.dither` says (ordered by default: still areas stay still). Pillow is handed that
+palette explicitly with `optimize=False`: it then writes one global colour table and no
+per-frame local tables.
 """
 
 from __future__ import annotations

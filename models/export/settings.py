@@ -16,6 +16,16 @@ MAX_FPS = 100.0  # 10 ms frames: the finest step APNG/WebP players honour in pra
 GIF_MAX_FPS = 50.0
 MAX_HOLD_MS = 60_000
 MAX_LOOP = 65_535  # GIF's NETSCAPE loop field is 16 bits
+# How GIF frames are mapped onto their 256 colours (models/export/palette.py):
+#   ordered: a fixed Bayer pattern; a pixel that keeps its colour keeps its palette entry in
+#     every frame, so still areas of a morph stay still (the default);
+#   floyd-steinberg: error diffusion; smoothest in a still, but still areas shimmer when
+#     anything above or left of them moves;
+#   none: the nearest colour; gradients band.
+DITHER_MODES = ("ordered", "floyd-steinberg", "none")
+# True / False, from a dither on/off switch (the export dialog's check box, the CLI's
+# --dither/--no-dither), mean the mode fit for animations, or none.
+_DITHER_SWITCH = {True: "ordered", False: "none"}
 
 
 def check_scale(scale: int, resample: str) -> None:
@@ -35,6 +45,16 @@ def _check_int(name: str, value: int, low: int, high: int) -> None:
 def _check_bool(name: str, value: bool) -> None:
     if not isinstance(value, bool):
         raise ExportError(f"{name} must be True or False; got {value!r}")
+
+
+def _dither_mode(value: str | bool) -> str:
+    """A name from DITHER_MODES for `value`, a mode name or an on/off bool."""
+    if isinstance(value, bool):
+        return _DITHER_SWITCH[value]
+    if not isinstance(value, str) or value not in DITHER_MODES:
+        raise ExportError(f"dither must be one of {', '.join(DITHER_MODES)} (or True for "
+                          f"ordered, False for none); got {value!r}")
+    return value
 
 
 def _check_timing(fps: float, hold_first_ms: int, hold_last_ms: int, max_fps: float) -> None:
@@ -65,21 +85,25 @@ class _FrameRate:
 
 @dataclass(frozen=True)
 class GifSettings(_FrameRate):
-    """How to write an animated GIF. `loop` counts plays: 0 forever, 1 once, n times."""
+    """How to write an animated GIF. `loop` counts plays: 0 forever, 1 once, n times.
+
+    `dither` is one of DITHER_MODES; True and False are accepted and stored as "ordered" and
+    "none", so `settings.dither` is always a mode name.
+    """
 
     fps: float = 24.0  # film rate: smooth morphs at half the frames of 50 fps
     loop: int = 0
     pingpong: bool = False  # play forwards then backwards (end frames not repeated)
     hold_first_ms: int = 0  # extra time on the first source frame
     hold_last_ms: int = 0  # extra time on the last source frame (the turn, in ping-pong)
-    dither: bool = True  # Floyd-Steinberg: hides banding in gradients, costs file size
+    dither: str | bool = "ordered"  # hides banding without shimmer; costs file size
     scale: int = 1
     resample: str = "lanczos"
 
     def __post_init__(self) -> None:
         _check_timing(self.fps, self.hold_first_ms, self.hold_last_ms, GIF_MAX_FPS)
         _check_bool("pingpong", self.pingpong)
-        _check_bool("dither", self.dither)
+        object.__setattr__(self, "dither", _dither_mode(self.dither))
         _check_int("loop", self.loop, 0, MAX_LOOP)
         check_scale(self.scale, self.resample)
 

@@ -39,7 +39,7 @@ def make_folder(folder: Path, count: int) -> None:
         ImageDraw.Draw(image).ellipse((x - r, y - r, x + r, y + r),
                                       fill=tuple(int(c) for c in rng.integers(0, 255, 3)))
         sub = folder / f"{i // 1000:02d}"
-        sub.mkdir(exist_ok=True)
+        sub.mkdir(parents=True, exist_ok=True)
         image.save(sub / f"img_{i:05d}.png", compress_level=1)
 
 

@@ -69,6 +69,26 @@ def state(qapp) -> AppState:
     return AppState()
 
 
+_BLOCKERS: list = []
+
+
+@pytest.fixture(autouse=True)
+def blockers_outlive_their_tests(qtbot, monkeypatch):
+    """Keep pytest-qt's signal blockers alive for the session. PySide6 6.11 can still call a
+    blocker's bound-method slot for a signal queued from a worker thread after the blocker was
+    disconnected and freed, which crashed the interpreter (seen in the gallery end-to-end
+    tests); a live blocker just ignores the late call."""
+    for name in ("waitSignal", "waitSignals"):
+        original = getattr(qtbot, name)
+
+        def keeping(*args, _original=original, **kwargs):
+            blocker = _original(*args, **kwargs)
+            _BLOCKERS.append(blocker)
+            return blocker
+
+        monkeypatch.setattr(qtbot, name, keeping)
+
+
 def make_project_info(name: str = "cats", path: str = "/p/cats.latentia", trained_steps: int = 0,
                       is_demo: bool = False) -> ProjectInfo:
     report = IngestReport("/data/cats", found=5, usable=5, duplicates=0)

@@ -5,17 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QLineEdit
 
 from models.errors import IngestError
 from studio.dialogs import about_html, user_guide_markdown
 from studio.dialogs_new_project import NewProjectDialog
 from studio.dialogs_preferences import PreferencesDialog
 from studio.main_window import MainWindow
-from studio.panels.placeholder import MAP_PANEL, UpcomingPanel
 from studio.worker_backend import BackendInfo
 from studio.worker_jobs import error_record
-from tests.studio.conftest import make_project_info
 
 
 def test_new_project_dialog_builds_the_config_and_guards_the_path(qtbot, settings, tmp_path):
@@ -73,19 +70,6 @@ def test_error_records_are_short_sentences_with_details_for_bugs():
     record = error_record(KeyError("k"), "drawing images")
     assert record.message == "Something went wrong while drawing images."
     assert "KeyError" in record.details
-
-
-def test_upcoming_panel_follows_the_project_without_fake_controls(qtbot, state):
-    panel = UpcomingPanel(state, MAP_PANEL)
-    qtbot.addWidget(panel)
-    assert "open or create one" in panel.status_label.text()
-    state.sig_project_changed.emit(make_project_info("cats", trained_steps=0))
-    assert "not trained yet" in panel.status_label.text()
-    state.sig_project_changed.emit(make_project_info("cats", trained_steps=500))
-    assert "is trained" in panel.status_label.text()
-    controls = [*panel.findChildren(QAbstractButton), *panel.findChildren(QAbstractSlider),
-                *panel.findChildren(QLineEdit)]
-    assert controls == []
 
 
 @pytest.mark.skipif(not Path(__file__).resolve().parents[2].joinpath(

@@ -13,7 +13,7 @@ from models.config import IngestConfig, ProjectConfig
 from studio.dialogs import ErrorDialog, UnsavedChangesDialog
 from studio.dialogs_new_project import NewProjectChoice, NewProjectDialog
 from studio.main_window import MainWindow
-from studio.panels.placeholder import UpcomingPanel
+from studio.panels.canvas_panel import CanvasPanel
 from studio.records import ErrorRecord
 from tests.studio.conftest import make_project_info
 
@@ -64,7 +64,7 @@ def test_panel_shortcut_switches_to_the_panel(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.panels
     assert window.panels.tabText(window.panels.currentIndex()) == "Canvas"
-    assert isinstance(window.panels.currentWidget(), UpcomingPanel)
+    assert isinstance(window.panels.currentWidget(), CanvasPanel)
     assert [window.panels.tabText(i) for i in range(4)] == ["Train", "Map", "Canvas", "Gallery"]
 
 

@@ -1,0 +1,1 @@
+"""Parts of the Canvas panel: the stage and player, keyframes, sampling, attributes."""

@@ -1,0 +1,270 @@
+"""The Canvas panel: animations through latent space, new samples and attribute edits.
+
+A view over `AppState.map` (studio.map_state.MapState). A path drawn on the Map arrives as a
+PathRecord and is rendered into frames by the worker (`path_frames`); keyframes picked from the
+Map selection (or from samples) are joined by slerp, lerp or norm-lerp. The frames play on the
+Stage (filmstrip, scrub, loop, ping-pong) with each frame's nearest real image; anything shown
+can go to the gallery with its recipe. Nothing here touches the model or a thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from models.records import frozen_array
+from studio.map_state import (
+    CurrentImage,
+    FramesRequest,
+    FramesResult,
+    MapData,
+    MapStatus,
+    PathRecord,
+)
+from studio.panels.canvas import animation as anim
+from studio.panels.canvas.animator import Animator
+from studio.panels.canvas.gallery_box import GalleryBox
+from studio.panels.canvas.generate import AttributeBox, SampleBox
+from studio.panels.canvas.generation import Generation
+from studio.panels.canvas.keyframes import KeyframeList
+from studio.panels.canvas.pages import CanvasMessage
+from studio.panels.canvas.stage import Stage
+from studio.records import ProjectInfo
+from studio.state import AppState
+from studio.widgets.collapsible import CollapsibleSection
+
+RERENDER_DELAY_MS = 150  # settings clicked through quickly cause one render
+TOOLS_WIDTH = 330
+
+
+class CanvasPanel(QWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._map = state.map
+        self._project_path = ""
+        self._path: PathRecord | None = None
+        self._pending: tuple[int, object, str] = (0, None, "")  # generation, recipe, label
+        self._generation = 0  # of the latest frames request; older answers are dropped
+        self.message = CanvasMessage()
+        self.stage = Stage()
+        self.animator = Animator(self.stage, self)
+        self.keyframes = KeyframeList()
+        self.sampler = SampleBox()
+        self.attributes = AttributeBox()
+        self.gallery = GalleryBox()
+        self.generation = Generation(self._map, self.sampler, self.attributes,
+                                     self.animator.current_latent, self)
+        self._pages = QStackedWidget()
+        self._pages.addWidget(self.message)
+        self._pages.addWidget(self._build_workspace())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self._pages)
+        self._render_timer = self._timer(RERENDER_DELAY_MS, self._request_frames)
+        self._space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self._space.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._connect_signals()
+        self._on_project_changed(state.project)
+        self._update_mode()
+        self._on_status(self._map.status)
+        if self._map.data is not None:
+            self._on_map_ready(self._map.data)
+
+    def _timer(self, interval: int, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval)
+        timer.timeout.connect(slot)
+        return timer
+
+    def _build_workspace(self) -> QWidget:
+        tools = QWidget()
+        column = QVBoxLayout(tools)
+        for title, widget, expanded in (("Add to gallery", self.gallery, True),
+                                        ("Keyframes", self.keyframes, True),
+                                        ("Sample new images", self.sampler, True),
+                                        ("Attributes", self.attributes, False)):
+            column.addWidget(CollapsibleSection(title, widget, expanded=expanded))
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(tools)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(TOOLS_WIDTH)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.stage)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 1)
+        return splitter
+
+    def _connect_signals(self) -> None:
+        m, st, k = self._map, self.stage, self.keyframes
+        self._state.sig_project_changed.connect(self._on_project_changed)
+        m.sig_status.connect(self._on_status)
+        m.sig_map_ready.connect(self._on_map_ready)
+        m.sig_cluster_names.connect(self._on_cluster_names)
+        m.sig_path_drawn.connect(self._on_path_drawn)
+        m.sig_frames.connect(self._on_frames)
+        m.sig_selection_changed.connect(self._on_selection_changed)
+        m.sig_current_image.connect(self._on_current_image)
+        self.animator.sig_frame_point.connect(m.sig_frame_point)
+        st.mode.activated.connect(self._on_mode_changed)
+        st.frames.valueChanged.connect(self._on_frames_changed)
+        st.easing.activated.connect(self._schedule_render)
+        k.sig_changed.connect(self._on_keyframes_changed)
+        k.add_selection.clicked.connect(self._on_add_selection)
+        k.add_current.clicked.connect(self._on_add_current)
+        self.generation.sig_show.connect(self._show)
+        self.gallery.sig_add.connect(self._on_add_to_gallery)
+        st.filmstrip.itemSelectionChanged.connect(self._update_gallery)
+        self._space.activated.connect(self.animator.player.toggle)
+
+    # --- project and map --------------------------------------------------------------------
+    def _on_project_changed(self, info: ProjectInfo | None) -> None:
+        path = "" if info is None else info.path
+        if path != self._project_path:  # another project: its latents mean nothing here
+            self._project_path = path
+            self._path = None
+            self.keyframes.clear_all()
+            self.generation.clear()
+            self._show(None)
+
+    def _on_status(self, status: MapStatus) -> None:
+        waiting = status.state in ("none", "untrained")
+        if waiting:
+            self.message.show_message(status.message)
+        self._pages.setCurrentIndex(0 if waiting else 1)
+        self.keyframes.add_selection.setEnabled(status.state == "ready")
+
+    def _on_map_ready(self, data: MapData) -> None:
+        self.animator.map_data = data
+        self.sampler.set_clusters(data.cluster_names)
+
+    def _on_cluster_names(self, names: tuple[str, ...]) -> None:
+        self.animator.map_data = self._map.data
+        self.sampler.set_clusters(names)
+
+    # --- animations -------------------------------------------------------------------------
+    def _on_path_drawn(self, record: PathRecord) -> None:
+        self._path = record
+        self.stage.set_mode("path")
+        self._update_mode()
+        self.stage.frames.blockSignals(True)
+        self.stage.frames.setValue(record.frames)
+        self.stage.frames.blockSignals(False)
+        self._request_frames()
+
+    def _on_mode_changed(self) -> None:
+        self._update_mode()
+        self._schedule_render()
+
+    def _update_mode(self) -> None:
+        along_path = self.stage.mode_key() == "path"
+        self.stage.easing.setEnabled(not along_path)
+        self.stage.easing.setToolTip("Paths move at a constant speed on the map" if along_path
+                                     else "How the motion speeds up and slows down at each "
+                                          "keyframe")
+
+    def _on_frames_changed(self, frames: int) -> None:
+        self._map.frames = frames  # paths drawn from now on, and saved ones, use it
+        self._schedule_render()
+
+    def _on_keyframes_changed(self) -> None:
+        if self.stage.mode_key() != "path":
+            self._schedule_render()
+
+    def _schedule_render(self) -> None:
+        self._render_timer.start()
+
+    def _request_frames(self) -> None:
+        kind, frames = self.stage.mode_key(), self.stage.frames.value()
+        self._generation += 1
+        generation = self._generation
+        if kind == "path":
+            if self._path is None:
+                self.stage.caption.setText("Draw a path on the Map to animate it.")
+                return
+            path = dataclasses.replace(self._path, frames=frames)
+            request = FramesRequest(kind, frames, generation, path=path)
+            recipe, label = anim.path_recipe(path), path.name or "Path drawn on the map"
+        else:
+            keyframes = self.keyframes.keyframes()
+            if len(keyframes) < 2:
+                self.stage.caption.setText("Add at least two keyframes (select images on the "
+                                           "Map, then “Add map selection”).")
+                return
+            easing = self.stage.easing_key()
+            request = FramesRequest(kind, frames, generation, easing=easing,
+                                    keyframes=frozen_array(self.keyframes.latents()))
+            recipe = anim.keyframe_recipe(kind, keyframes, frames, easing)
+            label = f"{anim.MODE_LABELS[kind]} through {len(keyframes)} keyframes"
+        self._pending = (generation, recipe, label)
+        self.stage.caption.setText(f"{label}: drawing {frames} frames…")
+        self._map.sig_request_frames.emit(request)
+
+    def _on_frames(self, result: FramesResult) -> None:
+        generation, recipe, label = self._pending
+        if result.generation != generation or recipe is None:
+            return  # an answer to a request since replaced
+        self._show(anim.from_frames(result, recipe, label), autoplay=True)
+
+    def _show(self, animation: anim.Animation | None, autoplay: bool = False) -> None:
+        self.animator.show(animation, autoplay)
+        text = "" if animation is None else (
+            f"{animation.label} · {len(animation)} frame{'s' if len(animation) != 1 else ''}")
+        self.stage.caption.setText(text)
+        self._update_gallery()
+
+    def _on_current_image(self, current: CurrentImage) -> None:
+        self._show(anim.from_image(current))
+
+    # --- keyframes ----------------------------------------------------------------------------
+    def _on_selection_changed(self, indices: np.ndarray) -> None:
+        count = len(indices)
+        self.keyframes.add_selection.setText(f"Add map selection ({count})" if count
+                                             else "Add map selection")
+
+    def _on_add_selection(self) -> None:
+        data, chosen = self._map.data, self._map.selection
+        if data is None or not len(chosen):
+            return
+        self.keyframes.add([CurrentImage(data.latents[i], data.thumbnails[i],
+                                         f"Image {int(i) + 1:,}", int(i)) for i in chosen])
+        if self.stage.mode_key() == "path":
+            self.stage.set_mode("slerp")
+            self._update_mode()
+            self._schedule_render()
+
+    def _on_add_current(self) -> None:
+        animation, index = self.animator.animation, self.animator.current_index()
+        if animation is not None and len(animation):
+            self.keyframes.add([CurrentImage(animation.latents[index], animation.images[index],
+                                             f"{animation.label}, frame {index + 1}")])
+
+    # --- gallery ------------------------------------------------------------------------------
+    def _on_add_to_gallery(self, what: str) -> None:
+        animation = self.animator.animation
+        if animation is None or not len(animation):
+            return
+        rows = {"frame": np.array([self.animator.current_index()]),
+                "picked": self.stage.filmstrip.picked_rows(),
+                "animation": np.arange(len(animation))}[what]
+        if not len(rows):
+            return
+        name = self.gallery.name.text().strip() or animation.label
+        st = self.stage
+        request = anim.gallery_request(animation, rows, name, st.fps.value(),
+                                       st.loop.isChecked(), st.pingpong.isChecked())
+        self._map.sig_add_to_gallery.emit(request)
+        self.gallery.show_note(f"Sent “{name}” ({len(rows)} frame"
+                               f"{'s' if len(rows) != 1 else ''}) to the gallery.")
+
+    def _update_gallery(self) -> None:
+        count = 0 if self.animator.animation is None else len(self.animator.animation)
+        self.gallery.update_buttons(self._map.gallery_available(), count,
+                                    len(self.stage.filmstrip.picked_rows()))

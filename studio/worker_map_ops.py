@@ -1,0 +1,130 @@
+"""What the map service asks of `models.mapping`, one function per request (Qt-free).
+
+Each takes the open project (and the current `LatentMap`) and a request record from
+studio.map_state, and returns the answering record. Imported by the worker only, so torch
+stays out of the UI thread's imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from models import mapping
+from models.errors import LatentiaError
+from models.latent_map import LatentMap
+from models.records import frozen_array
+from studio.map_state import (
+    AttributeRequest,
+    DirectionRequest,
+    FramesRequest,
+    FramesResult,
+    GeneratedResult,
+    ImagePair,
+    MapBuildRequest,
+    PathRecord,
+    SampleRequest,
+)
+
+
+def project_map(project: Any, request: MapBuildRequest,
+                progress: Callable[[float, str], None],
+                should_stop: Callable[[], bool]) -> LatentMap:
+    """The project's map (from disk when up to date), reporting on 0..0.95 of the job."""
+    return mapping.project_map(project, method=request.method, k=request.k,
+                               progress=lambda fraction, text: progress(0.95 * fraction, text),
+                               should_stop=should_stop)
+
+
+def render_frames(project: Any, latent_map: LatentMap, request: FramesRequest) -> FramesResult:
+    """Frames along a drawn path, or through keyframe latents with slerp / lerp / norm-lerp."""
+    if request.kind == "path":
+        if request.path is None:
+            raise LatentiaError("draw a path on the map first")
+        made = mapping.path_frames(project, latent_map, request.path.points, request.frames,
+                                   smoothing=request.path.smoothing)
+    else:
+        if request.keyframes is None or len(request.keyframes) < 2:
+            raise LatentiaError("choose at least two keyframe images to interpolate between")
+        made = mapping.interpolate_images(project, request.keyframes, request.frames,
+                                          mode=request.kind, easing=request.easing,
+                                          latent_map=latent_map)
+    return FramesResult(request.kind, request.generation, made.latents, made.images,
+                        made.points, made.nearest)
+
+
+def image_pair(project: Any, latent_map: LatentMap, index: int) -> ImagePair:
+    """Training image `index` at full size, and its reconstruction from the mean latent."""
+    count = latent_map.means.shape[0]
+    if not 0 <= index < count:
+        raise LatentiaError(f"there is no image {index}; the map has {count}")
+    original = np.array(project.images()[index])  # (S, S, C) copied out of the memmap
+    reconstruction = mapping.decode_latents(project, latent_map.means[index])[0]
+    return ImagePair(index, frozen_array(original), frozen_array(reconstruction))
+
+
+def samples(project: Any, latent_map: LatentMap | None, request: SampleRequest
+            ) -> GeneratedResult:
+    """New images from the whole model, or looking like one cluster of the map; image i is
+    drawn alone with seed `request.seed + i`, so its recipe (seed, temperature) remakes it."""
+    seeds = tuple(request.seed + i for i in range(request.n))
+    if request.cluster is None:
+        latents = np.concatenate([project.sample_latents(1, temperature=request.temperature,
+                                                         seed=seed) for seed in seeds])  # (n, D)
+        images = mapping.decode_latents(project, latents)
+        kind = "sample"
+    else:
+        if latent_map is None:
+            raise LatentiaError("build the map before sampling from a cluster")
+        made = [mapping.sample_cluster(project, latent_map, request.cluster, 1,
+                                       temperature=request.temperature, seed=seed)
+                for seed in seeds]
+        latents = np.concatenate([m.latents for m in made])
+        images = np.concatenate([m.images for m in made])
+        kind = "cluster"
+    return GeneratedResult(kind, request.generation, frozen_array(latents, np.float32),
+                           frozen_array(images), temperature=request.temperature,
+                           seeds=seeds, cluster=request.cluster)
+
+
+def attribute_edits(project: Any, request: AttributeRequest) -> GeneratedResult:
+    """The code moved along the saved direction `request.name` by each strength."""
+    made = [mapping.apply_attribute(project, request.code, request.name, float(strength))
+            for strength in request.strengths]
+    latents = np.concatenate([m.latents for m in made])  # (M, D)
+    images = np.concatenate([m.images for m in made])  # (M, S, S, C)
+    return GeneratedResult("attribute", request.generation, frozen_array(latents),
+                           frozen_array(images), attribute=request.name,
+                           strengths=tuple(float(s) for s in request.strengths))
+
+
+def save_direction(project: Any, latent_map: LatentMap, request: DirectionRequest
+                   ) -> tuple[str, ...]:
+    vector = mapping.direction_between(latent_map, request.indices_a, request.indices_b)
+    return mapping.save_direction(project, request.name, vector).names
+
+
+def direction_names(project: Any) -> tuple[str, ...]:
+    return mapping.load_directions(project).names
+
+
+def save_path(project: Any, record: PathRecord) -> tuple[str, ...]:
+    """Save a named path in the project; returns the names of all saved paths."""
+    map_path = mapping.MapPath(
+        name=record.name, method=record.method, model_id=project.model_id,
+        points=np.asarray(record.points, np.float64), frames=record.frames,
+        smoothing=record.smoothing, waypoints_snapped=record.snapped)
+    mapping.save_project_path(project, map_path)
+    return mapping.list_paths(project)
+
+
+def load_path(project: Any, latent_map: LatentMap | None, name: str) -> PathRecord:
+    """A saved path, with its snapped waypoints moved to their images on the current map."""
+    saved = mapping.load_project_path(project, name)
+    points = saved.points
+    if latent_map is not None and latent_map.method == saved.method:
+        points = saved.resolved_points(latent_map)
+    return PathRecord(frozen_array(points, np.float32), saved.method, saved.frames,
+                      saved.smoothing, saved.waypoints_snapped, saved.name)
