@@ -235,6 +235,7 @@ class BackendWorker(QObject):
     def _on_decode(self, request: DecodeRequest) -> None:
         # Coalesce: requests queued behind a busy slice overwrite each other; one timer serves
         # whichever is latest once the queue is drained.
+        self.training.hold_for_interaction()  # answer the following requests between steps too
         first = self._pending_decode is None
         self._pending_decode = request
         if first:
