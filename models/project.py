@@ -220,6 +220,22 @@ class Project:
         data = TrainingData(self.path, self.cache.images, train_idx, val_idx)
         return Trainer(data, self.config.vae, config, context)
 
+    def more_training(self, config: TrainConfig | None = None, *, epochs: int | None = None,
+                      minutes: float | None = None) -> TrainConfig:
+        """Training settings (`config`, else the project's) whose budget is `epochs` or `minutes`
+        — by default the length `config` asks for — *beyond* what the checkpoint has done: a
+        trainer's budget counts from the very first step, "continue for 10 minutes" does not."""
+        base = config or self.config.train
+        if epochs is None and minutes is None:
+            if config is None:
+                return base
+            minutes, epochs = base.minutes, None if base.minutes is not None else base.epochs
+        done = ckpt.load_state(self.path) if ckpt.has_checkpoint(self.path) else None
+        if minutes is not None:
+            spent = done.train_seconds / 60 if done else 0.0
+            return base.replace(minutes=spent + minutes, epochs=None)
+        return base.replace(epochs=(done.epoch if done else 0) + epochs, minutes=None)
+
     def save(self, path: str | Path | None = None) -> None:
         """Write project.json in place, or copy the whole project to `path` ('save as')."""
         if self.read_only:

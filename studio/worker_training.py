@@ -35,7 +35,8 @@ class TrainingSession:
 
     def __init__(self, project: Any, config: TrainConfig | None, job: Job) -> None:
         self.job = job
-        self.trainer = project.trainer(config)
+        # the panel's length means "this much more" when the project was trained before
+        self.trainer = project.trainer(project.more_training(config) if config else None)
         self.device_label: str = str(self.trainer.device_label)
         self.paused = False
         self.finished = False

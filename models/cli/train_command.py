@@ -126,17 +126,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 def _resumed(project, args: argparse.Namespace) -> TrainConfig:
     """On --resume keep the project's settings; --epochs/--minutes then mean *more* training."""
-    from models.training import checkpoint as ckpt
-
-    config = project.config.train
-    state = ckpt.load_state(project.path) if ckpt.has_checkpoint(project.path) else None
-    done_epochs = state.epoch if state else 0
-    done_minutes = state.train_seconds / 60 if state else 0.0
-    if args.epochs:
-        return config.replace(epochs=done_epochs + args.epochs, minutes=None)
-    if args.minutes:
-        return config.replace(minutes=done_minutes + args.minutes, epochs=None)
-    return config
+    return project.more_training(epochs=args.epochs, minutes=args.minutes)
 
 
 def _show(bar, progress, writer: bool) -> None:

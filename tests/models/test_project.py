@@ -131,3 +131,15 @@ def _set_version(path, version):
 def test_missing_path_is_a_clear_error(tmp_path):
     with pytest.raises(ProjectError, match="does not exist"):
         models.open_project(tmp_path / "nothing.latentia")
+
+
+def test_more_training_extends_the_budget_past_the_checkpoint(trained):
+    from models.training import checkpoint as ckpt
+
+    state = ckpt.load_state(trained.path)
+    more = trained.more_training(trained.config.train.replace(epochs=2, beta=0.5))
+    assert more.epochs == state.epoch + 2 and more.beta == 0.5
+    timed = trained.more_training(minutes=1.5)
+    assert timed.minutes == pytest.approx(state.train_seconds / 60 + 1.5)
+    assert timed.epochs is None
+    assert trained.more_training() == trained.config.train

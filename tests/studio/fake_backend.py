@@ -70,6 +70,7 @@ class FakeProject:
     checkpoints: int = 0
     saves: list = field(default_factory=list)
     exports: list = field(default_factory=list)
+    extended: list = field(default_factory=list)  # configs passed to more_training
     config: ProjectConfig = field(default_factory=ProjectConfig)
     read_only: bool = False
     model_id: str = "fake-model"
@@ -84,6 +85,10 @@ class FakeProject:
     @property
     def report(self) -> IngestReport:
         return IngestReport("/data/fake", found=10, usable=10, duplicates=0)
+
+    def more_training(self, config: TrainConfig | None = None) -> TrainConfig | None:
+        self.extended.append(config)
+        return config
 
     def trainer(self, config: TrainConfig | None = None) -> FakeTrainer:
         return FakeTrainer(self, self.steps, self.step_seconds)
