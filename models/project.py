@@ -29,7 +29,6 @@ from models.prior import LatentPrior
 from models.records import IngestReport, TrainProgress
 from models.runtime import select_device
 from models.training import checkpoint as ckpt
-from models.weights import load_tensors, tensors_to_numpy
 
 PROJECT_FORMAT = "latentia-project"
 PROJECT_FORMAT_VERSION = 1
@@ -181,10 +180,7 @@ class Project:
         return InferenceModel(self.config.vae, weights, self._load_prior(), device)
 
     def _load_prior(self) -> LatentPrior:
-        path = ckpt.checkpoint_dir(self.path) / "prior.safetensors"
-        if not path.is_file():
-            return LatentPrior.standard_normal(self.latent_dim)
-        return LatentPrior.from_arrays(tensors_to_numpy(load_tensors(path, "latent prior"), ""))
+        return ckpt.load_prior(self.path) or LatentPrior.standard_normal(self.latent_dim)
 
     def encode(self, images) -> tuple[np.ndarray, np.ndarray]:
         """images (N, C, S, S) floats in [0, 1] -> (mu, logvar), float32 (N, latent_dim)."""

@@ -114,6 +114,17 @@ def load_history(project_path: Path) -> list[dict]:
     return history
 
 
+def load_prior(project_path: Path):
+    """The latent density fitted when training last ended, or None before that."""
+    from models.prior import LatentPrior
+    from models.weights import tensors_to_numpy
+
+    path = checkpoint_dir(project_path) / "prior.safetensors"
+    if not path.is_file():
+        return None
+    return LatentPrior.from_arrays(tensors_to_numpy(load_tensors(path, "latent prior"), ""))
+
+
 def load_ema_weights(project_path: Path) -> dict[str, torch.Tensor]:
     return load_tensors(checkpoint_dir(project_path) / "ema.safetensors", "model weights")
 

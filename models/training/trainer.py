@@ -57,7 +57,9 @@ class Trainer:
         self.device_label = describe_device(self.opt.device, self.opt.bf16)
         self.preview_idx = (data.val_idx if len(data.val_idx) else data.train_idx)[
             : config.preview_count]
-        self._preview_prior = LatentPrior.standard_normal(vae_config.latent_dim)
+        # continuing a trained project: sample previews from its fitted density at once
+        self._preview_prior = (ckpt.load_prior(data.project_path)
+                               or LatentPrior.standard_normal(vae_config.latent_dim))
         self._last_validation = self.state.train_seconds
         self._last_checkpoint = self.state.train_seconds
         self._last_history_row = -math.inf

@@ -149,3 +149,10 @@ def test_history_rows_round_trip_latent_health(project):
     np.testing.assert_allclose(restored.health.kl_per_dim, validation.health.kl_per_dim,
                                atol=1e-4)
     assert not restored.health.kl_per_dim.flags.writeable
+
+
+def test_continuing_previews_sample_the_fitted_density(project):
+    collect(project.trainer(), should_stop=iter([False] * 12 + [True] * 100).__next__)
+    resumed = project.trainer()
+    assert resumed._preview_prior.kind != "normal"
+    assert resumed.previews().samples.shape == (4, 32, 32, 3)
