@@ -60,7 +60,7 @@ def main() -> None:
     window.show()
     handle = WorkerHandle(state)
     handle.start()
-    wait_for(handle.worker.sig_ready)
+    wait_for(state.sig_device)  # AppState signals arrive queued on this thread
     project = Path(tempfile.mkdtemp()) / "watchdog.latentia"
     config = ProjectConfig(ingest=IngestConfig(image_size=64), train=TrainConfig(epochs=1000))
     state.sig_request_new_project.emit(str(args.folder), str(project), config)

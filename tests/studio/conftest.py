@@ -69,6 +69,11 @@ def state(qapp) -> AppState:
     return AppState()
 
 
+# Wait for the backend with `state.sig_device`, never `worker.sig_ready`: PySide6 calls a
+# blocker connected to a signal of an object living in the worker thread directly in that
+# thread, so a fast worker could quit the blocker's event loop before the main thread entered
+# it, and the test hung with its timeout timer stopped (seen once in CI). AppState lives in the
+# main thread, so its signals reach blockers queued, on the main thread.
 _BLOCKERS: list = []
 
 

@@ -39,7 +39,7 @@ def fresh_copy(template: Path, target: Path) -> Path:
 
 def start_worker(qtbot, state: AppState) -> WorkerHandle:
     handle = WorkerHandle(state)
-    with qtbot.waitSignal(handle.worker.sig_ready, timeout=WAIT_MS):
+    with qtbot.waitSignal(state.sig_device, timeout=WAIT_MS):  # not worker.sig_ready: see conftest
         handle.start()
     return handle
 

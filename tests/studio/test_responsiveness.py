@@ -21,7 +21,7 @@ def test_ui_keeps_ticking_while_training(qtbot, state, tmp_path):
     torch.set_num_threads(1)
     folder = make_shape_folder(tmp_path / "shapes", 24)
     handle = WorkerHandle(state)
-    with qtbot.waitSignal(handle.worker.sig_ready, timeout=120_000):
+    with qtbot.waitSignal(state.sig_device, timeout=120_000):  # not worker.sig_ready: see conftest
         handle.start()
     try:
         panel = TrainPanel(state)  # the live charts and grids redraw on this thread

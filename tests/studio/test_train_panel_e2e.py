@@ -32,7 +32,7 @@ def worker(qtbot, state):
 
     torch.set_num_threads(1)  # two shared cores: keep the test light
     handle = WorkerHandle(state)
-    with qtbot.waitSignal(handle.worker.sig_ready, timeout=120_000):
+    with qtbot.waitSignal(state.sig_device, timeout=120_000):  # not worker.sig_ready: see conftest
         handle.start()
     yield handle
     assert handle.stop(timeout_ms=60_000)
