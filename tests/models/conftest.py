@@ -62,3 +62,17 @@ def tiny_config(**train_changes) -> ProjectConfig:
     return ProjectConfig(ingest=IngestConfig(image_size=32, max_workers=1),
                          vae=VAEConfig(image_size=32, latent_dim=8, width=8),
                          train=TrainConfig(**train))
+
+
+def train_tiny_project(path: Path, folder: Path, epochs: int = 2) -> Path:
+    """Create and train a tiny project at `path` on one thread (module-scoped fixtures run
+    before the per-test thread setting above)."""
+    from models.project import Project
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        list(Project.create(path, folder, tiny_config(epochs=epochs)).trainer().run())
+    finally:
+        torch.set_num_threads(previous)
+    return path

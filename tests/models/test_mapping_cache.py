@@ -8,25 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from models.errors import Cancelled, LatentiaError
 from models.mapping import encode_project, project_map, rename_cluster
 from models.mapping.encodings import ENCODED_FILE
 from models.project import Project
 
-from .conftest import tiny_config
+from .conftest import tiny_config, train_tiny_project
 
 
 @pytest.fixture(scope="module")
 def trained_path(tmp_path_factory, shape_folder) -> Path:
     path = tmp_path_factory.mktemp("mapping") / "shapes.latentia"
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)  # module fixtures run before conftest's per-test one
-    try:
-        list(Project.create(path, shape_folder, tiny_config(epochs=2)).trainer().run())
-    finally:
-        torch.set_num_threads(previous)
+    train_tiny_project(path, shape_folder)
     return path
 
 

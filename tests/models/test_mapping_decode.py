@@ -27,18 +27,13 @@ from models.mapping import (
 from models.mapping.decoding import decode_threads, to_uint8_images
 from models.project import Project
 
-from .conftest import tiny_config
+from .conftest import train_tiny_project
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, shape_folder) -> Project:
     path = tmp_path_factory.mktemp("mapping_decode") / "shapes.latentia"
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)  # module fixtures run before conftest's per-test one
-    try:
-        list(Project.create(path, shape_folder, tiny_config(epochs=2)).trainer().run())
-    finally:
-        torch.set_num_threads(previous)
+    train_tiny_project(path, shape_folder)
     return Project.open(path)
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from models.errors import LatentiaError, ProjectError
 from models.mapping import (
@@ -25,7 +24,7 @@ from models.mapping import (
 )
 from models.project import Project
 
-from .conftest import tiny_config
+from .conftest import train_tiny_project
 
 
 def sample_path(name: str = "sunrise", **changes) -> MapPath:
@@ -39,12 +38,7 @@ def sample_path(name: str = "sunrise", **changes) -> MapPath:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, shape_folder) -> Project:
     path = tmp_path_factory.mktemp("mapping_paths") / "shapes.latentia"
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)  # module fixtures run before conftest's per-test one
-    try:
-        list(Project.create(path, shape_folder, tiny_config(epochs=2)).trainer().run())
-    finally:
-        torch.set_num_threads(previous)
+    train_tiny_project(path, shape_folder)
     return Project.open(path)
 
 
