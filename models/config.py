@@ -51,7 +51,7 @@ class IngestConfig(_JsonRecord):
     keep_alpha: bool = False  # RGBA costs a 4th channel; on only when exports need alpha
     background: tuple[int, int, int] = (255, 255, 255)  # transparency over white, like paper
     fit: str = "crop"  # centre crop keeps the subject large; "pad" keeps the whole image
-    max_workers: int = 0  # 0 = one decode process per CPU core
+    max_workers: int = 0  # decoding threads; 0 = one per CPU core, plus one
 
     def __post_init__(self) -> None:
         _check_preset(self.image_size)

@@ -4,5 +4,5 @@ import sys
 
 from models.cli import main
 
-if __name__ == "__main__":  # decoding worker processes re-import __main__; never re-run then
+if __name__ == "__main__":
     sys.exit(main())

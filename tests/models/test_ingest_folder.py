@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
+import itertools
 import os
 import shutil
 import struct
+import threading
+import warnings
 import zlib
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -138,14 +140,15 @@ def test_file_without_read_permission_is_skipped(messy_folder: Path, tmp_path: P
     assert "permission denied" in {s.path: s.reason for s in report.skipped}["locked.png"]
 
 
-def test_process_pool_gives_the_same_result_as_serial(messy_folder: Path, tmp_path: Path,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_threaded_decoding_gives_the_same_result_as_serial(messy_folder: Path,
+                                                           tmp_path: Path) -> None:
+    filters_before = list(warnings.filters)
     serial = ingest_folder(messy_folder, CONFIG, tmp_path / "serial")
-    pooled = ingest_folder(messy_folder, CONFIG.replace(max_workers=2), tmp_path / "pooled")
-    assert serial.entries == pooled.entries
-    np.testing.assert_array_equal(serial.images, pooled.images)
-    assert serial.report.skipped == pooled.report.skipped
-    assert "threads" not in caplog.text  # the worker processes really started
+    threaded = ingest_folder(messy_folder, CONFIG.replace(max_workers=3), tmp_path / "threaded")
+    assert serial.entries == threaded.entries and serial.other_files == threaded.other_files
+    np.testing.assert_array_equal(serial.images, threaded.images)
+    assert serial.report.skipped == threaded.report.skipped
+    assert warnings.filters == filters_before  # the bomb check's filter changes were undone
 
 
 @pytest.mark.usefixtures("locked_file")
@@ -207,33 +210,34 @@ def test_cache_opens_with_the_same_content(messy_folder: Path, tmp_path: Path) -
     assert not reopened.images.flags.writeable
 
 
-class _PoolThatBreaks(ThreadPoolExecutor):
-    """Stands in for a process pool whose workers die on the first real chunk."""
+def test_decoding_threads_work_at_the_same_time(messy_folder: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    both_running = threading.Barrier(2, timeout=10)  # breaks unless two chunks overlap
+    calls = itertools.count()
+    real_decode_chunk = pool.decode.decode_chunk
 
-    def __init__(self, workers: int, **_kwargs) -> None:
-        super().__init__(workers)
-        self.submitted = 0
+    def decode_chunk_meeting_another(paths, config):
+        if next(calls) < 2:  # the first two chunks wait for each other
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_running.wait()
+        return real_decode_chunk(paths, config)
 
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        self.submitted += 1
-        if self.submitted == 2:  # the first submit is the start-up probe
-            broken: Future = Future()
-            broken.set_exception(BrokenProcessPool("a worker died"))
-            return broken
-        return super().submit(fn, *args, **kwargs)
-
-
-def _pool_that_cannot_start(*_args, **_kwargs):
-    raise OSError(38, "Function not implemented")
+    monkeypatch.setattr(pool.decode, "decode_chunk", decode_chunk_meeting_another)
+    cache = ingest_folder(messy_folder, CONFIG.replace(max_workers=2), tmp_path / "cache")
+    assert not both_running.broken and len(cache) > 0
 
 
-@pytest.mark.parametrize("process_pool", [_pool_that_cannot_start, _PoolThatBreaks])
-def test_decoding_falls_back_to_threads(messy_folder: Path, tmp_path: Path, process_pool,
-                                        monkeypatch: pytest.MonkeyPatch,
-                                        caplog: pytest.LogCaptureFixture) -> None:
-    serial = ingest_folder(messy_folder, CONFIG, tmp_path / "serial")
-    monkeypatch.setattr(pool, "ProcessPoolExecutor", process_pool)
-    fallback = ingest_folder(messy_folder, CONFIG.replace(max_workers=2), tmp_path / "fallback")
-    assert "threads" in caplog.text
-    assert serial.entries == fallback.entries
-    np.testing.assert_array_equal(serial.images, fallback.images)
+def test_closing_the_decoder_early_stops_the_work(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [str(tmp_path / f"{index}.png") for index in range(400)]
+    for path in paths[:1]:
+        Image.new("RGB", (8, 8)).save(path)
+    decoded: list[str] = []
+    monkeypatch.setattr(pool.decode, "decode_file",
+                        lambda path, config: decoded.append(path) or pool.decode.DecodedFile(""))
+    chunks = pool.decode_in_order(paths, CONFIG.replace(max_workers=2))
+    first = next(chunks)
+    chunks.close()
+    assert len(first) == pool.MAX_CHUNK
+    assert pool.MAX_CHUNK <= len(decoded) < len(paths) // 4  # only the chunks already started
+    assert not [t for t in threading.enumerate() if t.name.startswith("ingest-decode")]
