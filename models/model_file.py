@@ -30,7 +30,7 @@ class ModelFile:
     name: str
     config: ProjectConfig
     report: IngestReport
-    manifest: tuple[dict, ...]  # {"path", "size", "sha1"} of each training image
+    manifest: tuple[dict, ...]  # {"path", "size", "digest"} of each training image
     trained_steps: int
     weights: dict[str, torch.Tensor]  # VAE state dict
     prior: dict[str, np.ndarray]  # LatentPrior.to_arrays()

@@ -2,7 +2,7 @@
 
     NAME.latentia/
         project.json     format version, name, source folder, ProjectConfig
-        cache/           images.npy (uint8 memmap) + manifest.json (paths, sizes, mtimes, sha1,
+        cache/           images.npy (uint8 memmap) + manifest.json (paths, sizes, mtimes, digests,
                          ingestion report)
         checkpoint/      weights (EMA and raw), optimiser, RNG, history, prior (safetensors/JSON)
 
@@ -261,7 +261,7 @@ class Project:
         """Write a single shareable file: weights, prior, config and manifest, no image cache."""
         model = self._model()
         manifest = self._model_file.manifest if self.read_only else tuple(
-            {"path": e.path, "size": e.size, "sha1": e.sha1} for e in self.cache.entries)
+            {"path": e.path, "size": e.size, "digest": e.digest} for e in self.cache.entries)
         weights = {k: v.detach().cpu() for k, v in model.model.state_dict().items()}
         write_model_file(Path(path), ModelFile(
             name=self.name, config=self.config, report=self.report, manifest=manifest,

@@ -71,10 +71,10 @@ def _cache_rows(project: Project) -> dict[str, int]:
     if project.cache is None:
         return {}
     rows = {entry.path: row for row, entry in enumerate(project.cache.entries)}
-    row_of_sha1 = {entry.sha1: row for row, entry in enumerate(project.cache.entries)}
+    row_of_digest = {entry.digest: row for row, entry in enumerate(project.cache.entries)}
     for entry in project.cache.other_files:
-        if entry.sha1 in row_of_sha1:
-            rows[entry.path] = row_of_sha1[entry.sha1]
+        if entry.digest in row_of_digest:
+            rows[entry.path] = row_of_digest[entry.digest]
     return rows
 
 

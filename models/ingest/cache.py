@@ -16,6 +16,7 @@ import numpy as np
 from models.config import IngestConfig
 from models.errors import LatentiaError, ProjectError
 from models.fileio import read_json, write_json_atomic
+from models.ingest.decode import DIGEST_KIND
 from models.ingest.scan import FolderScan
 from models.ingest.split import split_indices
 from models.records import IngestReport
@@ -23,7 +24,10 @@ from models.records import IngestReport
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = "latentia-image-cache"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+# Version 1 named files by the SHA-1 of their bytes ("sha1"); it still opens, but its digests
+# cannot be compared with new ones, so none of its rows are reused for a changed folder.
+_READABLE_VERSIONS = {1: "sha1", 2: DIGEST_KIND}
 IMAGES_FILE = "images.npy"
 MANIFEST_FILE = "manifest.json"
 UNKNOWN = -1  # size and mtime of a file that could not even be stat-ed (e.g. a broken link)
@@ -36,7 +40,7 @@ class CacheEntry:
     path: str  # relative to the folder, '/'-separated
     size: int
     mtime_ns: int
-    sha1: str  # of the file's bytes; "" for a file that could not be read
+    digest: str  # `file_digest` of the file's bytes; "" for a file that could not be read
 
     @property
     def stat_key(self) -> tuple[str, int, int]:
@@ -61,6 +65,7 @@ class ImageCache:
     images: np.ndarray = field(repr=False)
     # Files with no row (duplicates, skipped files): kept so a re-scan can tell nothing changed.
     other_files: tuple[CacheEntry, ...] = field(default=(), repr=False)
+    digest_kind: str = DIGEST_KIND  # how `CacheEntry.digest` was computed
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -75,9 +80,10 @@ class ImageCache:
             raise ProjectError(f"{error}; ingest the image folder again.") from error
         if not isinstance(manifest, dict) or manifest.get("format") != CACHE_FORMAT:
             raise ProjectError(f"{cache_dir} does not hold a Latentia image cache.")
-        if manifest.get("version") != CACHE_VERSION:
+        version = manifest.get("version")
+        if type(version) is not int or version not in _READABLE_VERSIONS:
             raise ProjectError(f"The image cache in {cache_dir} has format version "
-                               f"{manifest.get('version')!r}, which this version cannot read.")
+                               f"{version!r}, which this version cannot read.")
         try:
             cache = cls._from_manifest(cache_dir, manifest)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -96,10 +102,11 @@ class ImageCache:
             folder=Path(manifest["folder"]),
             cache_dir=cache_dir,
             config=IngestConfig.from_dict(manifest["config"]),
-            entries=tuple(CacheEntry(**entry) for entry in manifest["entries"]),
+            entries=tuple(_entry(entry) for entry in manifest["entries"]),
             report=IngestReport.from_dict(manifest["report"]),
             images=images,
-            other_files=tuple(CacheEntry(**entry) for entry in manifest["other_files"]),
+            other_files=tuple(_entry(entry) for entry in manifest["other_files"]),
+            digest_kind=_READABLE_VERSIONS[manifest["version"]],
         )
 
     def _check_images(self) -> None:
@@ -112,7 +119,7 @@ class ImageCache:
 
     def split(self, val_fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """(train_idx, val_idx): sorted int64 row indices, decided by file contents and `seed`."""
-        return split_indices([entry.sha1 for entry in self.entries], val_fraction, seed)
+        return split_indices([entry.digest for entry in self.entries], val_fraction, seed)
 
     def matches(self, scan: FolderScan, config: IngestConfig) -> bool:
         """True when `scan` finds exactly the files (path, size, mtime) the cache was made from."""
@@ -124,14 +131,23 @@ class ImageCache:
     def reusable_rows(self, folder: Path, config: IngestConfig) -> dict[tuple[str, int, int], int]:
         """{(path, size, mtime_ns): row} for files whose decoded row can be copied, not decoded.
 
-        Duplicates map to the row of their twin (same sha1). Empty when the folder or the pixel
-        settings differ, because then no old row is what the new settings would produce.
+        Duplicates map to the row of their twin (same digest). Empty when the folder or the pixel
+        settings differ, because then no old row is what the new settings would produce, and
+        for an old cache whose digests cannot be compared with new ones to find duplicates.
         """
-        if self.folder != folder or pixel_settings(self.config) != pixel_settings(config):
+        if (self.folder != folder or pixel_settings(self.config) != pixel_settings(config)
+                or self.digest_kind != DIGEST_KIND):
             return {}
-        row_of_sha1 = {entry.sha1: row for row, entry in enumerate(self.entries)}
-        return {entry.stat_key: row_of_sha1[entry.sha1]
-                for entry in (*self.entries, *self.other_files) if entry.sha1 in row_of_sha1}
+        row_of_digest = {entry.digest: row for row, entry in enumerate(self.entries)}
+        return {entry.stat_key: row_of_digest[entry.digest]
+                for entry in (*self.entries, *self.other_files) if entry.digest in row_of_digest}
+
+
+def _entry(fields: dict[str, Any]) -> CacheEntry:
+    if "sha1" in fields:  # version 1
+        fields = {**fields, "digest": fields["sha1"]}
+        del fields["sha1"]
+    return CacheEntry(**fields)
 
 
 def scan_keys(scan: FolderScan) -> set[tuple[str, int, int]]:

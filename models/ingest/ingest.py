@@ -36,7 +36,7 @@ class FileOutcome:
     """What became of one scanned file: a new row, a duplicate, or skipped with a reason."""
 
     file: ScannedFile
-    sha1: str
+    digest: str  # of the file's contents (see `decode.file_digest`)
     pixels: np.ndarray | None = None  # (S, S, C) uint8 for a new distinct image
     reason: str = ""
     duplicate: bool = False
@@ -53,7 +53,7 @@ class _Tally:
 
     def add(self, outcome: FileOutcome) -> None:
         file = outcome.file
-        entry = CacheEntry(file.path, file.size, file.mtime_ns, outcome.sha1)
+        entry = CacheEntry(file.path, file.size, file.mtime_ns, outcome.digest)
         if outcome.pixels is not None:
             self.entries.append(entry)
             return
@@ -159,7 +159,7 @@ def classify_files(scan: FolderScan, config: IngestConfig, reuse: ReuseLookup | 
     known = [reuse(file) if reuse is not None else None for file in scan.files]
     to_decode = [str(scan.absolute(file))
                  for file, old in zip(scan.files, known, strict=True) if old is None]
-    seen_sha1: set[str] = set()
+    seen_digests: set[str] = set()
     total = len(scan.files)
     _report_progress(progress, 0, total)
     with contextlib.closing(decode_in_order(to_decode, config)) as chunks:
@@ -168,10 +168,10 @@ def classify_files(scan: FolderScan, config: IngestConfig, reuse: ReuseLookup | 
             if should_stop is not None and should_stop():
                 raise Cancelled("Ingestion was cancelled; nothing was written.")
             result = old if old is not None else next(decoded)
-            duplicate = result.ok and result.sha1 in seen_sha1
+            duplicate = result.ok and result.digest in seen_digests
             if result.ok:
-                seen_sha1.add(result.sha1)
-            yield FileOutcome(file, result.sha1, None if duplicate else result.pixels,
+                seen_digests.add(result.digest)
+            yield FileOutcome(file, result.digest, None if duplicate else result.pixels,
                               result.reason, duplicate)
             if done % MAX_CHUNK == 0 or done == total:
                 _report_progress(progress, done, total)
@@ -208,13 +208,13 @@ def _reuse_lookup(previous: ImageCache | None, scan: FolderScan,
     if previous is None:
         return None
     rows = previous.reusable_rows(scan.folder, config)
-    sha1_of_row = [entry.sha1 for entry in previous.entries]
+    digest_of_row = [entry.digest for entry in previous.entries]
 
     def lookup(file: ScannedFile) -> DecodedFile | None:
         row = rows.get((file.path, file.size, file.mtime_ns))
         if row is None:
             return None
-        return DecodedFile(sha1_of_row[row], pixels=np.asarray(previous.images[row]))
+        return DecodedFile(digest_of_row[row], pixels=np.asarray(previous.images[row]))
 
     return lookup
 

@@ -119,5 +119,5 @@ def _images_id(project: Project) -> str:
     """A short hash of which images, in which order, the project trains on."""
     digest = hashlib.sha256()
     for entry in project.cache.entries:
-        digest.update(f"{entry.path}\0{entry.sha1}\n".encode())
+        digest.update(f"{entry.path}\0{entry.digest}\n".encode())
     return digest.hexdigest()[:16]

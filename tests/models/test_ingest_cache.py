@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -97,6 +98,36 @@ def test_other_pixel_settings_decode_everything_again(folder: Path, tmp_path: Pa
     assert len(decode_count) == 7 and cache.images.shape == (6, 64, 64, 3)
 
 
+def as_version_1_cache(cache_dir: Path) -> list[str]:
+    """Rewrite a cache's manifest the way version 1 wrote it (SHA-1 digests); returns them."""
+    manifest_path = cache_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["version"] = 1
+    sha1s = []
+    for entry in (*manifest["entries"], *manifest["other_files"]):
+        entry["sha1"] = hashlib.sha1(entry.pop("digest").encode()).hexdigest()
+        sha1s.append(entry["sha1"])
+    manifest_path.write_text(json.dumps(manifest))
+    return sha1s[:len(manifest["entries"])]
+
+
+def test_version_1_cache_opens_and_is_reused_only_while_unchanged(folder: Path, tmp_path: Path,
+                                                                  decode_count: list[str]) -> None:
+    first = ingest_folder(folder, CONFIG, tmp_path / "cache")
+    sha1s = as_version_1_cache(tmp_path / "cache")
+    old = ImageCache.open(tmp_path / "cache")
+    assert [entry.digest for entry in old.entries] == sha1s and old.digest_kind == "sha1"
+    np.testing.assert_array_equal(old.images, first.images)
+    decode_count.clear()
+    assert ingest_folder(folder, CONFIG, tmp_path / "cache").digest_kind == "sha1"
+    assert decode_count == []  # unchanged folder: the old cache as it is
+    (folder / "copy.png").write_bytes((folder / "img_1.png").read_bytes())
+    rebuilt = ingest_folder(folder, CONFIG, tmp_path / "cache")
+    assert len(decode_count) == 8  # old digests cannot find the new duplicate: decode it all
+    assert rebuilt.digest_kind == "xxh3-128" and rebuilt.report.duplicates == 1
+    assert json.loads((tmp_path / "cache" / "manifest.json").read_text())["version"] == 2
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_cancel_leaves_no_cache_and_no_temporary_files(folder: Path, tmp_path: Path,
                                                        workers: int) -> None:
@@ -130,6 +161,9 @@ def test_open_refuses_missing_corrupt_unknown_and_mismatched_caches(folder: Path
         ImageCache.open(cache_dir)
     (cache_dir / "manifest.json").write_text(json.dumps({**manifest, "version": 99}))
     with pytest.raises(ProjectError, match="version 99"):
+        ImageCache.open(cache_dir)
+    (cache_dir / "manifest.json").write_text(json.dumps({**manifest, "version": [2]}))
+    with pytest.raises(ProjectError, match=r"version \[2\]"):
         ImageCache.open(cache_dir)
     (cache_dir / "manifest.json").write_text("{not json")
     with pytest.raises(ProjectError, match="corrupt"):
