@@ -95,7 +95,7 @@ def test_scan_result_shows_report_and_preview(scanned):
     ingest = scanned.setup.ingest
     assert "5 usable images" in ingest.summary.text()
     assert "of 8 files" in ingest.summary.text()
-    assert "2 skipped" in ingest.details.text() and "1 duplicates" in ingest.details.text()
+    assert "2 skipped" in ingest.details.text() and "1 duplicate (" in ingest.details.text()
     assert ingest.skipped_section.title() == "Skipped files (2)"
     items = [ingest.skipped_list.topLevelItem(i)
              for i in range(ingest.skipped_list.topLevelItemCount())]
@@ -187,6 +187,8 @@ def test_open_project_continues_training_with_its_settings(panel, state, qtbot):
     assert not controls.path_label.isVisibleTo(panel)
     assert form.latent_dim.value() == 32 and not form.latent_dim.isEnabled()
     assert "Project “cats”" in panel.setup.ingest.title.text()
+    details = panel.setup.ingest.details.text()
+    assert "2 skipped · 1 duplicate (" in details and "5 training images" in details
     with qtbot.assertNotEmitted(state.sig_request_new_project), \
             qtbot.waitSignal(state.sig_request_train) as blocker:
         controls.start_button.click()

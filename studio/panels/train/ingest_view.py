@@ -136,18 +136,17 @@ class IngestReportView(QWidget):
         self._show_progress(False)
         self._show_report(info.report)
         self.details.setText(
-            f"{info.image_count} training images · {info.image_size} × {info.image_size} "
-            f"{channels_label(info.channels)} · latent size {info.latent_dim}")
+            f"{_skipped_and_duplicates(info.report)}\n{info.image_count} training images · "
+            f"{info.image_size} × {info.image_size} {channels_label(info.channels)} · "
+            f"latent size {info.latent_dim}")
         self._show_preview(None)
         self.choose_button.setText("New project from folder…")
 
     # --- parts ------------------------------------------------------------------------------
     def _show_report(self, report: IngestReport) -> None:
-        self.summary.setText(f"<b>{report.usable} usable images</b> of {report.found} files")
+        self.summary.setText(f"<b>{report.usable:,} usable images</b> of {report.found:,} files")
         self.summary.show()
-        duplicates = (f"{report.duplicates} duplicates (identical files counted once)"
-                      if report.duplicates else "no duplicates")
-        self.details.setText(f"{len(report.skipped)} skipped · {duplicates}")
+        self.details.setText(_skipped_and_duplicates(report))
         self.details.show()
         self.skipped_list.clear()
         for skipped in report.skipped:
@@ -169,3 +168,10 @@ class IngestReportView(QWidget):
         for widget in (self.progress, self.progress_detail, self.cancel_button):
             widget.setVisible(visible)
         self.choose_button.setEnabled(not visible)
+
+
+def _skipped_and_duplicates(report: IngestReport) -> str:
+    plural = "s" if report.duplicates != 1 else ""
+    duplicates = (f"{report.duplicates:,} duplicate{plural} (identical files counted once)"
+                  if report.duplicates else "no duplicates")
+    return f"{len(report.skipped):,} skipped · {duplicates}"
