@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.mixture import GaussianMixture
 
 from models.errors import ProjectError
+
+if TYPE_CHECKING:  # sklearn takes ~1.3 s to import; only fitting needs it, not sampling
+    from sklearn.mixture import GaussianMixture
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +158,8 @@ def _best_mixture(points: np.ndarray, seed: int, max_components: int) -> Gaussia
 
 def _fit_mixture(points: np.ndarray, count: int, covariance_type: str,
                  seed: int) -> GaussianMixture:
+    from sklearn.mixture import GaussianMixture
+
     mixture = GaussianMixture(n_components=count, covariance_type=covariance_type,
                               reg_covar=REG_COVAR, random_state=seed, max_iter=100)
     return mixture.fit(points)

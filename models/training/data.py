@@ -7,10 +7,13 @@ floats, so a 20,000-image folder trains without holding decoded floats for all o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from torchvision.transforms import v2
+
+if TYPE_CHECKING:  # torchvision takes ~1.9 s to import; only augmenting needs it
+    from torchvision.transforms import v2
 
 SMALL_FOLDER = 5000  # below this many images, "auto" augmentation is on
 
@@ -36,6 +39,8 @@ def augmentation_enabled(mode: str, image_count: int) -> bool:
 
 def build_augmentation(image_size: int) -> v2.Compose:
     """Flips and shifts of up to 1/16 of the size; edges are replicated, not filled with black."""
+    from torchvision.transforms import v2
+
     return v2.Compose([
         v2.RandomHorizontalFlip(),
         v2.RandomCrop(image_size, padding=max(1, image_size // 16), padding_mode="edge"),

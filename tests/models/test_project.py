@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -143,3 +145,14 @@ def test_more_training_extends_the_budget_past_the_checkpoint(trained):
     assert timed.minutes == pytest.approx(state.train_seconds / 60 + 1.5)
     assert timed.epochs is None
     assert trained.more_training() == trained.config.train
+
+
+def test_opening_projects_and_training_import_neither_sklearn_nor_torchvision(trained):
+    """The studio's backend is ready once these load (~2 s); the two big optional ones (~3 s)
+    load only when a map, a prior fit or augmentation needs them."""
+    code = ("import sys, models, models.project, models.training; "
+            f"models.open_project({str(trained.path)!r}).sample(2); "
+            "bad = [m for m in ('sklearn', 'torchvision') if m in sys.modules]; "
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True,
+                   cwd=Path(__file__).resolve().parents[2])
