@@ -26,7 +26,7 @@ from models.inference import InferenceModel
 from models.ingest import ImageCache, ingest_folder
 from models.model_file import MODEL_SUFFIX, ModelFile, read_model_file, write_model_file
 from models.prior import LatentPrior
-from models.records import IngestReport, TrainProgress
+from models.records import IngestReport, PreviewImages, TrainProgress
 from models.runtime import select_device
 from models.training import checkpoint as ckpt
 
@@ -199,6 +199,18 @@ class Project:
                prior: str = "fitted") -> np.ndarray:
         """n images (N, C, S, S) from the fitted latent density ("fitted") or N(0, I) ("normal")."""
         return self._model().sample(n, temperature=temperature, seed=seed, prior=prior)
+
+    def previews(self) -> PreviewImages:
+        """The Train panel's previews as training last showed them: the fixed validation images,
+        their reconstructions and the fixed-seed samples, from the saved weights and density."""
+        from models.training.trainer import PREVIEW_SEED, preview_indices
+        from models.training.validation import make_previews
+
+        images, config, model = self.images(), self.config.train, self._model()
+        train_idx, val_idx = self.cache.split(config.val_fraction, config.seed)
+        return make_previews(model.model, images,
+                             preview_indices(train_idx, val_idx, config.preview_count),
+                             model.prior, model.device, self.trained_steps, PREVIEW_SEED)
 
     # -- training and saving -----------------------------------------------------------------
     def trainer(self, train_config: TrainConfig | None = None, context=None):

@@ -146,12 +146,20 @@ class BackendWorker(QObject):
         self._publish_project()
         self._set_dirty(False)
         self.map_service.on_project_changed()
+        self._publish_previews()
 
     def _publish_project(self) -> None:
         project = self._project
         info = None if project is None else project_info(project, is_demo_path(project.path))
         self._state.sig_project_changed.emit(info)
         self.gallery_service.on_project(project)  # reopens the gallery when the path changed
+
+    def _publish_previews(self) -> None:
+        """A trained project shows what its model does at once, not only once training runs."""
+        project = self._project
+        if project is not None and project.is_trained and not project.read_only:
+            with self._guarded("showing the model's previews"):
+                self._state.sig_previews.emit(project.previews())
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:

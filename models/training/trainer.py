@@ -55,8 +55,7 @@ class Trainer:
         self.opt = Optimisation(data, vae_config, config, self.context)
         self.history: list[dict] = ckpt.load_history(data.project_path)
         self.device_label = describe_device(self.opt.device, self.opt.bf16)
-        self.preview_idx = (data.val_idx if len(data.val_idx) else data.train_idx)[
-            : config.preview_count]
+        self.preview_idx = preview_indices(data.train_idx, data.val_idx, config.preview_count)
         # continuing a trained project: sample previews from its fitted density at once
         self._preview_prior = (ckpt.load_prior(data.project_path)
                                or LatentPrior.standard_normal(vae_config.latent_dim))
@@ -202,6 +201,12 @@ class Trainer:
             epoch=self.state.epoch + self.state.batch / per_epoch,
             learning_rate=self.opt.learning_rate, images_per_second=self._images_per_second,
             eta_seconds=eta, elapsed_seconds=self.state.train_seconds, **fields)
+
+
+def preview_indices(train_idx: np.ndarray, val_idx: np.ndarray, count: int) -> np.ndarray:
+    """The images the previews show: the first `count` validation images (training images when
+    nothing is held out)."""
+    return (val_idx if len(val_idx) else train_idx)[:count]
 
 
 def check_trainable(data: TrainingData) -> None:

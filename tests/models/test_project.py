@@ -87,6 +87,20 @@ def test_exported_model_opens_without_the_cache(trained, tmp_path):
     assert model.model_id == trained.model_id
     with pytest.raises(LatentiaError, match="cannot be trained"):
         model.trainer()
+    with pytest.raises(LatentiaError, match="does not contain its training images"):
+        model.previews()
+
+
+def test_previews_of_a_saved_project_are_those_training_would_show(trained):
+    shown = trained.previews()
+    assert shown.step == trained.trained_steps > 0
+    count = trained.config.train.preview_count
+    assert shown.originals.shape == shown.reconstructions.shape == (count, 32, 32, 3)
+    assert shown.samples.shape == (count, 32, 32, 3)
+    from_trainer = trained.trainer().previews()  # loads the same checkpoint and density
+    for name in ("originals", "reconstructions", "samples"):
+        np.testing.assert_array_equal(getattr(shown, name), getattr(from_trainer, name))
+    assert not np.array_equal(shown.samples, shown.reconstructions)
 
 
 class _Payload:

@@ -86,6 +86,13 @@ class FakeProject:
     def report(self) -> IngestReport:
         return IngestReport("/data/fake", found=10, usable=10, duplicates=0)
 
+    @property
+    def is_trained(self) -> bool:
+        return self.trained_steps > 0
+
+    def previews(self) -> PreviewImages:
+        return FakeTrainer(self, self.steps, self.step_seconds).previews()
+
     def more_training(self, config: TrainConfig | None = None) -> TrainConfig | None:
         self.extended.append(config)
         return config

@@ -52,6 +52,16 @@ def test_open_project_publishes_info_and_job(qtbot, state, handle, project):
     assert jobs == [("started", "Opening fake.latentia"), ("finished", "done")]
 
 
+def test_a_trained_project_shows_its_previews_when_opened(qtbot, state, handle, project):
+    previews = []
+    state.sig_previews.connect(previews.append)
+    open_project(qtbot, state, project)  # untrained: nothing to show yet
+    project.trained_steps = 40
+    with qtbot.waitSignal(state.sig_previews) as blocker:
+        state.sig_request_open_project.emit(str(project.path))
+    assert blocker.args[0].step == 40 and len(previews) == 1
+
+
 def test_errors_become_records_and_the_worker_goes_on(qtbot, state, handle, backend, project):
     with qtbot.waitSignal(state.sig_error) as blocker:
         state.sig_request_open_project.emit("/nowhere/x.latentia")
