@@ -27,9 +27,6 @@ class ImageRowsWriter:
         self.rows = 0
         self._memmap = np.lib.format.open_memmap(
             path, mode="w+", dtype=np.uint8, shape=(capacity, *row_shape))  # (N_max, S, S, C)
-        # Rows are written through a plain ndarray view of the same memory: indexing the memmap
-        # subclass costs about 0.1 ms a row, as much as decoding a small PNG.
-        self._rows = self._memmap.view(np.ndarray)
         self._reserve_disk_space()
 
     def _reserve_disk_space(self) -> None:
@@ -45,7 +42,7 @@ class ImageRowsWriter:
             raise RuntimeError("the image file was already finished")
         if pixels.shape != self.row_shape:
             raise ValueError(f"row of shape {pixels.shape}, expected {self.row_shape}")
-        self._rows[self.rows] = pixels
+        self._memmap[self.rows] = pixels
         self.rows += 1
         return self.rows - 1
 
@@ -53,7 +50,7 @@ class ImageRowsWriter:
         """Flush and unmap; safe to call twice. The file still has `capacity` rows after this."""
         if self._memmap is not None:
             self._memmap.flush()
-            self._memmap = self._rows = None  # dropping the last references unmaps the file
+            self._memmap = None  # dropping the last reference unmaps the file
 
     def finish(self) -> None:
         """Close, then make the file hold exactly the rows appended."""

@@ -28,8 +28,9 @@ from models.ingest import ingest_folder
 log = logging.getLogger("bench_ingest")
 
 
-def make_photos(folder: Path, count: int, seed: int = 0) -> None:
-    """`count` JPEGs (quality 90) of 1.6-1.9 MP: gradients plus grain, compressing like photos."""
+def make_photos(folder: Path, count: int, seed: int = 0, quality: int = 90) -> None:
+    """`count` JPEGs of 1.6-1.9 MP: gradients plus heavy grain, so they compress like detailed
+    photos (587 KB at quality 90, the default; the decoder's work grows with the file size)."""
     rng = np.random.default_rng(seed)
     for index in range(count):
         width, height = (1600, 1000) if index % 2 else (1200, 1600)
@@ -38,7 +39,7 @@ def make_photos(folder: Path, count: int, seed: int = 0) -> None:
                          (xs + ys) * 127 / (width + height) + index % 128], axis=-1)
         noise = rng.normal(0, 18, size=(height // 4, width // 4, 3)).repeat(4, 0).repeat(4, 1)
         pixels = np.clip(base + noise, 0, 255).astype(np.uint8)  # (H, W, 3)
-        Image.fromarray(pixels).save(folder / f"photo_{index:04d}.jpg", quality=90)
+        Image.fromarray(pixels).save(folder / f"photo_{index:04d}.jpg", quality=quality)
 
 
 def ingest_rates(folder: Path, config: IngestConfig, work: Path, repeats: int) -> list[float]:
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--workers", type=int, default=0, help="0 = the default thread count")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--quality", type=int, default=90, help="JPEG quality of the photos")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     log.setLevel(logging.INFO)
@@ -79,7 +81,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
         folder, work = Path(tmp) / "photos", Path(tmp)
         folder.mkdir()
-        make_photos(folder, args.count)
+        make_photos(folder, args.count, quality=args.quality)
         files = list(folder.iterdir())
         megapixels = sum(Image.open(p).size[0] * Image.open(p).size[1] for p in files) / 1e6
         kilobytes = sum(p.stat().st_size for p in files) / 1e3
