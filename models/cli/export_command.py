@@ -120,7 +120,7 @@ def run_export(args: argparse.Namespace) -> int:
     _refuse_existing(request)
     frames, provenance = plan.render(_bar("decoding", args.quiet))
     written = export_frames(request, frames, provenance, progress=_bar("writing", args.quiet))
-    print(f"wrote {_describe(request.format, len(frames))} to {written}")
+    print(f"wrote {_describe(request, len(frames))} to {written}")
     return 0
 
 
@@ -243,9 +243,14 @@ def _fraction_bar(label: str, quiet: bool):
     return lambda fraction, _text: update(round(100 * fraction), 100)
 
 
-def _describe(output_format: str, count: int) -> str:
-    if output_format == "png":
+def _describe(request, count: int) -> str:
+    """What was written, e.g. "46 frames" for 24 played forwards then back."""
+    from models.export.timeline import animation_indices
+
+    if request.format == "png":
         return "1 image"
+    if request.format != "sheet":
+        count = len(animation_indices(count, request.pingpong))
     return f"{count} frame{'s' if count != 1 else ''}"
 
 

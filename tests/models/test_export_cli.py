@@ -54,9 +54,10 @@ def test_between_writes_a_gif_with_its_provenance(project, tmp_path, capsys):
 
 def test_pingpong_plays_back_without_repeating_the_ends(project, tmp_path, capsys):
     target = tmp_path / "pp.webp"
-    code, _, err = export(capsys, project, "--between", A, B, "--frames", 5, "--webp", target,
-                          "--pingpong")
+    code, out, err = export(capsys, project, "--between", A, B, "--frames", 5, "--webp", target,
+                            "--pingpong")
     assert code == 0, err
+    assert f"wrote 8 frames to {target}" in out  # what plays, not what was decoded
     with Image.open(target) as webp:
         assert webp.n_frames == 8
 
