@@ -260,12 +260,12 @@ def _bar(label: str, quiet: bool, unit: str = "frame"):
         return None
     from tqdm import tqdm
 
-    bar = None
+    # Made now, when the stage starts, so its rate counts from there (a stage that reports
+    # only at its end would otherwise show millions of frames per second).
+    bar = tqdm(desc=label, unit=unit, leave=False)
 
     def update(done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=total, desc=label, unit=unit, leave=False)
+        bar.total = total
         bar.n = done
         bar.refresh()
         if done >= total:
