@@ -77,11 +77,6 @@ def decode_file(path: str | os.PathLike, config: IngestConfig) -> DecodedFile:
         return DecodedFile(digest, reason=str(error))
 
 
-def decode_chunk(paths: list[str], config: IngestConfig) -> list[DecodedFile]:
-    """`decode_file` over several paths: one task of the worker pool (fewer, bigger messages)."""
-    return [decode_file(path, config) for path in paths]
-
-
 def decode_bytes(data: bytes, config: IngestConfig) -> np.ndarray:
     """Encoded image bytes → (S, S, C) uint8; a bad image raises `IngestError` with the reason."""
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,24 +42,37 @@ def decode_in_order(
     """Yield the decoded files of `paths`, one list per chunk, in input order.
 
     Close the generator (e.g. `contextlib.closing`) to stop early: pending chunks are cancelled
-    and the chunks being decoded finish before `close()` returns.
+    and each thread stops after the file it is decoding, before `close()` returns.
     """
     workers = worker_count(config)
     chunks = chunked(paths, workers)
+    stop = threading.Event()
     if workers <= 1 or len(chunks) <= 1:
-        for chunk in chunks:  # on the calling thread: tests can patch `decode`
-            yield decode.decode_chunk(chunk, config)
+        for chunk in chunks:  # on the calling thread
+            yield _decode_chunk(chunk, config, stop)
         return
     todo = iter(chunks)
     executor = ThreadPoolExecutor(workers, thread_name_prefix="ingest-decode")
     try:
         in_flight: deque[Future] = deque(
-            executor.submit(decode.decode_chunk, chunk, config)
+            executor.submit(_decode_chunk, chunk, config, stop)
             for chunk in itertools.islice(todo, workers * _CHUNKS_IN_FLIGHT_PER_WORKER))
         while in_flight:
             results = in_flight.popleft().result()
             for chunk in itertools.islice(todo, 1):
-                in_flight.append(executor.submit(decode.decode_chunk, chunk, config))
+                in_flight.append(executor.submit(_decode_chunk, chunk, config, stop))
             yield results
     finally:
+        stop.set()  # a big file can take a second: do not finish whole chunks of them
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _decode_chunk(paths: list[str], config: IngestConfig,
+                  stop: threading.Event) -> list[decode.DecodedFile]:
+    """The decoded files of `paths`, fewer once `stop` is set (nobody reads them then)."""
+    decoded = []
+    for path in paths:
+        if stop.is_set():
+            break
+        decoded.append(decode.decode_file(path, config))
+    return decoded

@@ -10,6 +10,7 @@ import os
 import shutil
 import struct
 import threading
+import time
 import warnings
 import zlib
 from pathlib import Path
@@ -212,32 +213,38 @@ def test_cache_opens_with_the_same_content(messy_folder: Path, tmp_path: Path) -
 
 def test_decoding_threads_work_at_the_same_time(messy_folder: Path, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    both_running = threading.Barrier(2, timeout=10)  # breaks unless two chunks overlap
+    both_running = threading.Barrier(2, timeout=10)  # breaks unless two files overlap
     calls = itertools.count()
-    real_decode_chunk = pool.decode.decode_chunk
+    real_decode_file = pool.decode.decode_file
 
-    def decode_chunk_meeting_another(paths, config):
-        if next(calls) < 2:  # the first two chunks wait for each other
+    def decode_file_meeting_another(path, config):
+        if next(calls) < 2:  # the first two files wait for each other (a second thread)
             with contextlib.suppress(threading.BrokenBarrierError):
                 both_running.wait()
-        return real_decode_chunk(paths, config)
+        return real_decode_file(path, config)
 
-    monkeypatch.setattr(pool.decode, "decode_chunk", decode_chunk_meeting_another)
+    monkeypatch.setattr(pool.decode, "decode_file", decode_file_meeting_another)
     cache = ingest_folder(messy_folder, CONFIG.replace(max_workers=2), tmp_path / "cache")
     assert not both_running.broken and len(cache) > 0
 
 
-def test_closing_the_decoder_early_stops_the_work(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = [str(tmp_path / f"{index}.png") for index in range(400)]
-    for path in paths[:1]:
-        Image.new("RGB", (8, 8)).save(path)
+def test_closing_the_decoder_early_stops_after_the_files_in_hand(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [str(tmp_path / f"{index:03d}.png") for index in range(400)]
     decoded: list[str] = []
-    monkeypatch.setattr(pool.decode, "decode_file",
-                        lambda path, config: decoded.append(path) or pool.decode.DecodedFile(""))
-    chunks = pool.decode_in_order(paths, CONFIG.replace(max_workers=2))
+
+    def slow_decode_file(path, config):  # like a huge image, except for the first chunk
+        decoded.append(path)
+        if path not in paths[:pool.MAX_CHUNK]:
+            time.sleep(0.2)
+        return pool.decode.DecodedFile("")
+
+    monkeypatch.setattr(pool.decode, "decode_file", slow_decode_file)
+    workers = 2
+    chunks = pool.decode_in_order(paths, CONFIG.replace(max_workers=workers))
     first = next(chunks)
     chunks.close()
     assert len(first) == pool.MAX_CHUNK
-    assert pool.MAX_CHUNK <= len(decoded) < len(paths) // 4  # only the chunks already started
+    # The other thread finishes the file it holds, not its whole chunk of eight.
+    assert pool.MAX_CHUNK < len(decoded) <= pool.MAX_CHUNK + 2 * workers
     assert not [t for t in threading.enumerate() if t.name.startswith("ingest-decode")]
