@@ -56,8 +56,10 @@ class Optimisation:
         augment = augmentation_enabled(config.augment, len(data.images))
         self.batches = TrainingBatches(data.images, self.sampler, self.device, augment)
         self.state = ckpt.TrainState()
+        self._rewarm_from: tuple[int, float] | None = None  # (step, learning rate) resumed at
         if ckpt.has_checkpoint(data.project_path):
             self._resume(data.project_path)
+            self._rewarm_from = (self.state.step, self.optimizer.param_groups[0]["lr"])
         self.guard = NonFiniteGuard(self.state.restores)
         self.guard.remember(self._modules())
         self.bf16 = agree_on(self._decide_bf16(vae_config), context)
@@ -104,13 +106,32 @@ class Optimisation:
     def remember_good_state(self) -> None:
         self.guard.remember(self._modules())
 
+    def _rewarmed(self, step: int, scheduled: float) -> float:
+        """`scheduled`, reached by a linear climb when a resume would jump the learning rate up.
+
+        Continuing a finished run for longer moves it from the low end of the old cosine to the
+        middle of the new, longer one: 10x at once, which kicks the loss up. Like a warm-up,
+        climb there over `warmup_steps` from the rate training stopped at. A plain resume stays
+        on schedule (its next rate is about the last one), so it continues exactly.
+        """
+        if self._rewarm_from is None:
+            return scheduled
+        start_step, start_lr = self._rewarm_from
+        climbed = (step - start_step) / max(1, self.config.warmup_steps)
+        if (climbed >= 1.0 or step < self.config.warmup_steps
+                or scheduled <= start_lr * schedule.LARGEST_RESUME_JUMP):
+            self._rewarm_from = None
+            return scheduled
+        return start_lr + (scheduled - start_lr) * climbed
+
     def step(self, fraction_done: float) -> StepOutcome:
         """One batch: forward, loss, backward, clip, AdamW, EMA. Non-finite steps are skipped."""
         state = self.state
         position = DataPosition(state.epoch, state.batch)
         x = self.batches.batch(position)  # (B, C, S, S)
-        self.learning_rate = self.config.learning_rate * state.lr_scale * schedule.learning_rate(
+        scheduled = self.config.learning_rate * state.lr_scale * schedule.learning_rate(
             1.0, state.step, self.config.warmup_steps, fraction_done)
+        self.learning_rate = self._rewarmed(state.step, scheduled)
         for group in self.optimizer.param_groups:
             group["lr"] = self.learning_rate
         self.model.train()

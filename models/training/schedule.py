@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 FINAL_LR_FRACTION = 0.05  # cosine decays to 5% of the peak, not to zero, so late steps still learn
+LARGEST_RESUME_JUMP = 1.5  # a resume raising the learning rate more than this climbs there
 
 
 def learning_rate(peak: float, step: int, warmup_steps: int, fraction_done: float) -> float:

@@ -56,6 +56,20 @@ def test_resume_from_checkpoint_gives_the_same_next_step(tmp_path, shape_folder)
     assert next_step.train.total_nats == pytest.approx(steps[7].train.total_nats, rel=1e-5)
 
 
+def test_continuing_for_longer_climbs_to_the_new_learning_rate(tmp_path, shape_folder):
+    project = Project.create(tmp_path / "p.latentia", shape_folder,
+                             tiny_config(epochs=3, warmup_steps=4))
+    before = [r.learning_rate for r in collect(project.trainer()) if r.kind == "step"]
+    longer = project.trainer(project.more_training(epochs=6))  # now 9 epochs in all
+    after = [r.learning_rate for r in collect(longer) if r.kind == "step"]
+    peak = project.config.train.learning_rate
+    assert before[-1] < 0.2 * peak < 0.5 * peak < max(after)  # the new schedule is higher
+    assert after[0] == pytest.approx(before[-1])  # no jump: from where it stopped ...
+    climb = after[:5]
+    assert climb == sorted(climb) and after[4] > 0.5 * peak  # ... up over warmup_steps ...
+    assert after[5] <= after[4]  # ... then down the new cosine
+
+
 def test_stop_writes_a_checkpoint_and_a_prior(project):
     calls = {"n": 0}
 
