@@ -17,12 +17,18 @@ def _blobs(k: int, n: int = 600, dim: int = 16, spread: float = 1.0, seed: int =
     return codes.astype(np.float32), groups
 
 
-@pytest.mark.parametrize("true_k", [3, 5])
+@pytest.mark.parametrize("true_k", [2, 3, 5])
 def test_automatic_k_recovers_well_separated_blobs(true_k):
     codes, groups = _blobs(true_k)
     clusters = cluster_latents(codes, k=None, seed=0)
     assert clusters.k == true_k
     assert adjusted_rand_score(groups, clusters.labels) > 0.9
+
+
+def test_latents_without_groups_get_more_than_two_colours():
+    # Silhouette's favourite on structureless data is k=2, which says nothing on a map.
+    codes = np.random.default_rng(0).normal(size=(600, 16)).astype(np.float32)
+    assert choose_k(codes, max_k=6) >= 3
 
 
 def test_given_k_recovers_overlapping_groups():
