@@ -19,7 +19,7 @@ from studio.main_window import MainWindow
 from studio.settings import APPLICATION, ORGANISATION, Settings
 from studio.state import AppState
 from studio.theme import apply_color_scheme
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 
 log = logging.getLogger(__name__)
 

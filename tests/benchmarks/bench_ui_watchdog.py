@@ -30,7 +30,7 @@ from studio.records import DecodeRequest
 from studio.settings import Settings
 from studio.state import AppState
 from studio.watchdog import Watchdog
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 
 
 def wait_for(signal, timeout_s: float = 300.0) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 from studio.gallery_state import GalleryListing
 from studio.records import GalleryAddRequest, ItemRecipe
 from studio.state import AppState
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 
 SIZE, LATENT = 32, 8
 WAIT_MS = 60_000

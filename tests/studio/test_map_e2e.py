@@ -10,7 +10,7 @@ import pytest
 
 from studio.panels.canvas_panel import CanvasPanel
 from studio.panels.map_panel import MapPanel
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 from tests.studio.test_map_support import click, drag, hover, make_trained_project
 
 pytestmark = pytest.mark.slow

@@ -20,7 +20,7 @@ from studio.map_state import (
     PointsDecodeRequest,
     SampleRequest,
 )
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 from tests.studio.test_map_support import make_trained_project
 
 pytestmark = pytest.mark.slow

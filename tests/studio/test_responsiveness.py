@@ -9,7 +9,7 @@ import pytest
 
 from studio.panels.train_panel import TrainPanel
 from studio.watchdog import Watchdog
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 from tests.models.conftest import make_shape_folder, tiny_config
 
 pytestmark = pytest.mark.slow

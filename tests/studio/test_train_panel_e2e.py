@@ -11,7 +11,7 @@ from PIL import Image
 
 from studio.panels.train_panel import TrainPanel
 from studio.settings import Settings
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig
 from studio.records import DecodeRequest
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 from tests.studio.fake_backend import FakeBackend, FakeProject
 
 

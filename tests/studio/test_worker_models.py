@@ -12,7 +12,7 @@ import pytest
 from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
 from studio import demo
 from studio.records import DecodeRequest
-from studio.worker import WorkerHandle
+from studio.worker_handle import WorkerHandle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
 
