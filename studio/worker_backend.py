@@ -7,10 +7,7 @@ with the same methods to exercise the worker without training a network.
 
 from __future__ import annotations
 
-import importlib
-import logging
 import platform
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +17,6 @@ import numpy as np
 from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
 from models.records import frozen_array
 from studio.records import ProjectInfo
-
-log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int], None]
 StopFn = Callable[[], bool]
@@ -37,18 +32,6 @@ class BackendInfo:
     python_version: str = platform.python_version()
 
 
-_LOADED_LATER = ("sklearn.mixture", "sklearn.cluster", "torchvision.transforms.v2",
-                 "models.mapping")
-
-
-def _import_the_rest() -> None:
-    for name in _LOADED_LATER:
-        try:
-            importlib.import_module(name)
-        except Exception:  # the real use raises it again, where it can be reported
-            log.debug("warming up %s failed", name, exc_info=True)
-
-
 class ModelsBackend:
     """The real backend (`models`), imported lazily."""
 
@@ -56,13 +39,12 @@ class ModelsBackend:
         import torch
 
         # torch and the project/training code load here, on the worker thread right after
-        # start-up, so the first "open project" does not wait for them. What only maps, prior
-        # fits and augmentation need (scikit-learn, torchvision: ~3 s more) loads on a thread of
-        # its own, so the backend answers requests meanwhile instead of after it.
+        # start-up, so the first "open project" does not wait for them. scikit-learn and
+        # torchvision (~3 s more) load inside the jobs that need them (maps, prior fits,
+        # augmentation), on this same thread: importing them from a second thread meanwhile
+        # could meet this one halfway through a circular import, and Python then raises.
         import models.project
         import models.training  # noqa: F401
-
-        threading.Thread(target=_import_the_rest, name="import-warm-up").start()
 
         if torch.cuda.is_available():
             device = f"GPU · {torch.cuda.get_device_name(0)}"
