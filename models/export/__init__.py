@@ -4,49 +4,50 @@ Frames are uint8 numpy arrays (N, H, W, C), C = 1 (grey), 3 (RGB) or 4 (RGBA). E
 is atomic (temporary file + rename), refuses to replace a file unless `overwrite=True`, and
 raises `ExportError` with a readable message on bad settings, bad paths or full disks.
 Provenance travels inside PNG files (iTXt `latentia`) and beside the others (`NAME.ext.json`).
+
+The names below load on first use, so a module that needs one small part (the studio's export
+form needs `sheet.sheet_grid`) does not pull in scipy with the GIF palette.
 """
 
-from models.export.animation import write_apng, write_webp
-from models.export.frames import ProgressCallback, StopCallback
-from models.export.gif import estimate_gif_bytes, write_gif
-from models.export.palette import GifPalette, build_global_palette
-from models.export.png import write_frames_dir, write_png
-from models.export.provenance import Provenance, read_provenance, sidecar_path
-from models.export.settings import AnimationSettings, GifSettings, VideoSettings
-from models.export.sheet import FrameRect, SheetLayout, read_sheet_layout, write_sprite_sheet
-from models.export.timeline import (
-    Timeline,
-    animation_frames,
-    build_timeline,
-    frame_durations_ms,
-)
-from models.export.video import mp4_available, write_mp4
+from __future__ import annotations
 
-__all__ = [
-    "AnimationSettings",
-    "FrameRect",
-    "GifPalette",
-    "GifSettings",
-    "ProgressCallback",
-    "Provenance",
-    "SheetLayout",
-    "StopCallback",
-    "Timeline",
-    "VideoSettings",
-    "animation_frames",
-    "build_global_palette",
-    "build_timeline",
-    "estimate_gif_bytes",
-    "frame_durations_ms",
-    "mp4_available",
-    "read_provenance",
-    "read_sheet_layout",
-    "sidecar_path",
-    "write_apng",
-    "write_frames_dir",
-    "write_gif",
-    "write_mp4",
-    "write_png",
-    "write_sprite_sheet",
-    "write_webp",
-]
+import importlib
+from typing import Any
+
+_LAZY = {
+    "AnimationSettings": "models.export.settings",
+    "FrameRect": "models.export.sheet",
+    "GifPalette": "models.export.palette",
+    "GifSettings": "models.export.settings",
+    "ProgressCallback": "models.export.frames",
+    "Provenance": "models.export.provenance",
+    "SheetLayout": "models.export.sheet",
+    "StopCallback": "models.export.frames",
+    "Timeline": "models.export.timeline",
+    "VideoSettings": "models.export.settings",
+    "animation_frames": "models.export.timeline",
+    "build_global_palette": "models.export.palette",
+    "build_timeline": "models.export.timeline",
+    "estimate_gif_bytes": "models.export.gif",
+    "frame_durations_ms": "models.export.timeline",
+    "mp4_available": "models.export.video",
+    "read_provenance": "models.export.provenance",
+    "read_sheet_layout": "models.export.sheet",
+    "sidecar_path": "models.export.provenance",
+    "write_apng": "models.export.animation",
+    "write_frames_dir": "models.export.png",
+    "write_gif": "models.export.gif",
+    "write_mp4": "models.export.video",
+    "write_png": "models.export.png",
+    "write_sprite_sheet": "models.export.sheet",
+    "write_webp": "models.export.animation",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'models.export' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

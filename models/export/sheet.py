@@ -62,19 +62,25 @@ class SheetLayout:
                    height=int(data["height"]), rects=rects)
 
 
-def _grid(count: int, columns: int | None, rows: int | None) -> tuple[int, int]:
-    """(columns, rows) with room for `count` frames; a missing one is derived, both missing
-    give the squarest grid."""
-    for name, value in (("columns", columns), ("rows", rows)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or value < 1):
-            raise ExportError(f"{name} must be a whole number of at least 1; got {value!r}")
+def sheet_grid(count: int, columns: int | None, rows: int | None) -> tuple[int, int]:
+    """(columns, rows) for `count` frames: a missing one is derived, both missing give the
+    squarest grid; both given come back as they are, even without room (`_grid` checks)."""
     if columns is None and rows is None:
         columns = math.ceil(math.sqrt(count))
     if columns is None:
         columns = math.ceil(count / rows)
     if rows is None:
         rows = math.ceil(count / columns)
+    return columns, rows
+
+
+def _grid(count: int, columns: int | None, rows: int | None) -> tuple[int, int]:
+    """`sheet_grid`, refusing counts that are not whole numbers >= 1 and grids without room."""
+    for name, value in (("columns", columns), ("rows", rows)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 1):
+            raise ExportError(f"{name} must be a whole number of at least 1; got {value!r}")
+    columns, rows = sheet_grid(count, columns, rows)
     if columns * rows < count:
         raise ExportError(f"a {columns}x{rows} grid has room for {columns * rows} frames, "
                           f"not {count}")

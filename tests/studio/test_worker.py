@@ -35,7 +35,9 @@ def handle(qtbot, state, backend) -> Iterator[WorkerHandle]:
 
 
 def open_project(qtbot, state, project) -> None:
-    with qtbot.waitSignal(state.sig_project_changed) as blocker:
+    # The open job's job_finished too, so that it cannot answer a later wait for another job.
+    with qtbot.waitSignal(state.sig_job_finished), \
+            qtbot.waitSignal(state.sig_project_changed) as blocker:
         state.sig_request_open_project.emit(str(project.path))
     assert blocker.args[0].path == str(project.path)
 
@@ -193,7 +195,9 @@ def test_scan_estimate_save_and_export(qtbot, state, handle, project, tmp_path):
     with qtbot.waitSignal(state.sig_job_finished):
         state.sig_request_save.emit("")
     target = str(tmp_path / "copy.latentia")
-    with qtbot.waitSignal(state.sig_project_changed):
+    # Both: the save's job_finished comes after project_changed and must not be mistaken for
+    # the export's below.
+    with qtbot.waitSignals([state.sig_project_changed, state.sig_job_finished]):
         state.sig_request_save.emit(target)
     with qtbot.waitSignal(state.sig_job_finished):
         state.sig_request_export_model.emit(str(tmp_path / "m.latentia-model"))

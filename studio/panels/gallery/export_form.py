@@ -7,11 +7,11 @@ everything again before writing.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.export.sheet import sheet_grid
 from studio.gallery_state import ExportCapabilities, GalleryExportRequest
 
 FORMAT_TITLES = {"png": "PNG image", "sheet": "Contact sheet (PNG)", "gif": "Animated GIF",
@@ -68,17 +68,6 @@ def with_suffix(fmt: str, text: str) -> str:
         return text
     accepted = ACCEPTED_SUFFIXES.get(fmt, (suffix,))
     return text if Path(text).suffix.lower() in accepted else text + suffix
-
-
-def sheet_grid(count: int, columns: int | None, rows: int | None) -> tuple[int, int]:
-    """(columns, rows) as `models.export.sheet` derives them from what was given."""
-    if columns is None and rows is None:
-        columns = math.ceil(math.sqrt(count))
-    if columns is None:
-        columns = math.ceil(count / rows)
-    if rows is None:
-        rows = math.ceil(count / columns)
-    return columns, rows
 
 
 def output_size(spec: ExportSpec, request: GalleryExportRequest) -> tuple[int, int]:
