@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.export.sheet import sheet_grid
+from models.export.timeline import animation_indices
 from studio.gallery_state import ExportCapabilities, GalleryExportRequest
 
 FORMAT_TITLES = {"png": "PNG image", "sheet": "Contact sheet (PNG)", "gif": "Animated GIF",
@@ -82,8 +83,7 @@ def output_size(spec: ExportSpec, request: GalleryExportRequest) -> tuple[int, i
 
 def displayed_frames(spec: ExportSpec, request: GalleryExportRequest) -> int:
     """Frames an animation shows per loop (ping-pong plays the way back too)."""
-    count = spec.frame_count
-    return 2 * count - 2 if request.pingpong and count > 2 else count
+    return len(animation_indices(spec.frame_count, request.pingpong))
 
 
 def path_problems(request: GalleryExportRequest) -> list[str]:
