@@ -122,9 +122,10 @@ def choose_k(codes: np.ndarray, max_k: int = 12, seed: int = 0,
     if not scores:
         return 1
     larger = {k: score for k, score in scores.items() if k > 2}
-    if not larger or scores.get(2, -np.inf) > TWO_GROUPS_MARGIN * max(larger.values()):
-        return max(scores, key=lambda k: (scores[k], -k))  # ties keep the smaller k
-    return max(larger, key=lambda k: (larger[k], -k))
+    two_clearly_best = not larger or scores.get(2, -np.inf) > TWO_GROUPS_MARGIN * max(
+        larger.values())
+    candidates = scores if two_clearly_best else larger
+    return max(candidates, key=lambda k: (candidates[k], -k))  # ties keep the smaller k
 
 
 def _silhouettes(codes: np.ndarray, max_k: int, seed: int,
