@@ -52,6 +52,11 @@ class ExportRequest:
     scale: int = 1  # whole-number upscaling, 1..8
     resample: str = "lanczos"  # or "nearest" for crisp pixel art
     columns: int | None = None  # sprite sheet columns; None = about square
+    rows: int | None = None  # sprite sheet rows; None = as many as the columns need
+    spacing: int = 0  # sprite sheet: pixels between frames
+    hold_first_ms: int = 0  # animations: extra time on the first frame ...
+    hold_last_ms: int = 0  # ... and on the last
+    frame: int = 0  # png: which frame
     overwrite: bool = False
 
     def __post_init__(self) -> None:
@@ -65,15 +70,14 @@ class ExportRequest:
 
     def writer_settings(self) -> GifSettings | AnimationSettings | VideoSettings | None:
         """The settings record of the animation writer; None for PNG formats (scale checked)."""
+        common = dict(fps=self.fps, pingpong=self.pingpong, hold_first_ms=self.hold_first_ms,
+                      hold_last_ms=self.hold_last_ms, scale=self.scale, resample=self.resample)
         if self.format == "gif":
-            return GifSettings(fps=self.fps, loop=self.loop, pingpong=self.pingpong,
-                               dither=self.dither, scale=self.scale, resample=self.resample)
+            return GifSettings(loop=self.loop, dither=self.dither, **common)
         if self.format in ("webp", "apng"):
-            return AnimationSettings(fps=self.fps, loop=self.loop, pingpong=self.pingpong,
-                                     scale=self.scale, resample=self.resample)
+            return AnimationSettings(loop=self.loop, **common)
         if self.format == "mp4":
-            return VideoSettings(fps=self.fps, pingpong=self.pingpong, scale=self.scale,
-                                 resample=self.resample)
+            return VideoSettings(**common)
         check_scale(self.scale, self.resample)
         return None
 
@@ -101,12 +105,17 @@ def _export_pngs(request: ExportRequest, frames: np.ndarray, provenance: Provena
                  progress: ProgressCallback | None, should_stop: StopCallback | None) -> Path:
     many = provenance is not None and provenance.latents.ndim == 2
     if request.format == "png":
-        first = provenance.for_frame(0) if many else provenance
-        return write_png(request.path, frames[0], scale=request.scale,
-                         resample=request.resample, provenance=first,
+        if not 0 <= request.frame < len(frames):
+            raise ExportError(f"frame {request.frame + 1} does not exist; the item has "
+                              f"{len(frames)} frames")
+        # One frame's record: its own latent code, so a remix of that image finds exactly it.
+        chosen = provenance.for_frame(request.frame) if many else provenance
+        return write_png(request.path, frames[request.frame], scale=request.scale,
+                         resample=request.resample, provenance=chosen,
                          overwrite=request.overwrite)
     if request.format == "sheet":
-        write_sprite_sheet(request.path, frames, columns=request.columns, scale=request.scale,
+        write_sprite_sheet(request.path, frames, columns=request.columns, rows=request.rows,
+                           spacing=request.spacing, scale=request.scale,
                            resample=request.resample, provenance=provenance,
                            overwrite=request.overwrite)
         return request.path

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image, ImageSequence
 
 from models.errors import LatentiaError
-from models.export import read_provenance
+from models.export import read_provenance, read_sheet_layout
 from models.gallery import (
     ExportRequest,
     Gallery,
@@ -115,6 +116,29 @@ def test_remix_finds_the_codes_of_an_exported_still(project, morph, tmp_path):
     np.testing.assert_allclose(match.latents, morph.item.latents[:1])
     np.testing.assert_array_equal(to_pixels(project.decode(np.array(match.latents))),
                                   morph.frames[:1])
+
+
+def test_export_request_options_beyond_the_cli(project, morph, tmp_path):
+    """Holds, a sheet's rows and spacing, and the frame of a still (the Gallery's dialog)."""
+    provenance = item_provenance(morph.item)
+    still = tmp_path / "third.png"
+    export_frames(ExportRequest("png", still, frame=2), morph.frames, provenance)
+    np.testing.assert_allclose(find_provenance_latents(still), morph.item.latents[2:3])
+    with pytest.raises(LatentiaError, match="frame 8 does not exist; the item has 7 frames"):
+        export_frames(ExportRequest("png", tmp_path / "x.png", frame=7), morph.frames, provenance)
+    sheet = tmp_path / "sheet.png"
+    export_frames(ExportRequest("sheet", sheet, rows=1, spacing=3), morph.frames, provenance)
+    layout = read_sheet_layout(sheet)
+    assert (layout.columns, layout.rows, layout.spacing) == (7, 1, 3)
+    held, plain = tmp_path / "held.gif", tmp_path / "plain.gif"
+    export_frames(ExportRequest("gif", held, fps=10, hold_last_ms=500), morph.frames, provenance)
+    export_frames(ExportRequest("gif", plain, fps=10), morph.frames, provenance)
+    assert gif_seconds(held) == pytest.approx(gif_seconds(plain) + 0.5, abs=0.02)
+
+
+def gif_seconds(path) -> float:
+    with Image.open(path) as gif:
+        return sum(frame.info["duration"] for frame in ImageSequence.Iterator(gif)) / 1000
 
 
 def test_remix_of_an_animation_finds_every_frame(project, morph, tmp_path):
