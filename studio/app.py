@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from studio import __version__
 from studio.icons import app_icon
+from studio.locations import APP_ID
 from studio.main_window import MainWindow
 from studio.settings import APPLICATION, ORGANISATION, Settings
 from studio.state import AppState
@@ -50,7 +51,8 @@ def create_application() -> QApplication:
     # Fusion draws everything from palette roles, so light and dark both read well everywhere.
     app.setStyle("Fusion")
     app.setWindowIcon(app_icon())
-    app.setDesktopFileName("latentia")
+    # Desktops match the window to the installed entry by this name (X11 and Wayland).
+    app.setDesktopFileName(APP_ID)
     return app
 
 

@@ -7,21 +7,14 @@ the same files read well in light and dark themes (a fixed black icon vanishes o
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from studio.locations import APP_ICONS, ICONS, RESOURCES
 
-def _resources_folder() -> Path:
-    """`resources/` of a source checkout, or `studio/resources/` inside an installed wheel."""
-    installed = Path(__file__).resolve().parent / "resources"
-    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "resources"
-
-
-RESOURCES = _resources_folder()
-ICONS = RESOURCES / "icons"
+__all__ = ["ICONS", "RESOURCES", "app_icon", "themed_icon"]
 _SIZES = (16, 20, 24, 32, 48, 64)
 
 
@@ -70,5 +63,12 @@ def themed_icon(name: str, color: QColor | None = None) -> QIcon:
 
 
 def app_icon() -> QIcon:
-    """The application icon (its own colours, not tinted)."""
-    return QIcon(str(ICONS / "latentia.svg"))
+    """The application icon (its own colours, not tinted): the PNG of every size from 16 to
+    512 (packaging/render_icons.py draws them from the SVG), or the SVG if they are missing."""
+    pngs = sorted(APP_ICONS.glob("latentia-*.png"))
+    if not pngs:
+        return QIcon(str(ICONS / "latentia.svg"))
+    icon = QIcon()
+    for png in pngs:
+        icon.addFile(str(png))
+    return icon

@@ -24,3 +24,9 @@ def test_resources_ship_as_studio_resources():
     assert config["tool"]["setuptools"]["package-dir"]["studio.resources"] == "resources"
     assert (ROOT / "resources" / "icons").is_dir()
     assert (ROOT / "resources" / "user_guide.md").is_file()
+
+
+def test_desktop_files_ship_as_studio_desktop_files():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["setuptools"]["package-dir"]["studio.desktop_files"] == "packaging/linux"
+    assert (ROOT / "packaging" / "linux" / "org.latentia.Latentia.desktop").is_file()
