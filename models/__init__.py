@@ -9,14 +9,11 @@ so the desktop app can show its window before torch loads.
     grid = project.sample(16, temperature=0.8, seed=1)
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
+from models._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
-_LAZY = {
+_EXPORTS = {
     "Project": "models.project",
     "open_project": "models.project",
     "Trainer": "models.training",
@@ -24,11 +21,5 @@ _LAZY = {
     "VAE": "models.vae",
 }
 
-__all__ = ["__version__", *_LAZY]
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'models' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__all__ = ["__version__", *_EXPORTS]
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

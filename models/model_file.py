@@ -22,7 +22,6 @@ from models.weights import numpy_to_tensors, save_tensors
 
 MODEL_FORMAT = "latentia-model"
 MODEL_FORMAT_VERSION = 1
-MODEL_SUFFIX = ".latentia-model"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import numpy as np
 from models.errors import LatentiaError
 from models.gallery import GalleryItem, GallerySource, ItemSettings
 from models.gallery.images import find_project_image, image_pixels
-from models.latent_map import EASINGS, INTERPOLATION_MODES
+from models.latent_map.maths import EASINGS, INTERPOLATION_MODES
 from models.records import frozen_array
 from studio.gallery_state import GalleryItemView, SourceView
 from studio.records import GalleryAddRequest, ItemRecipe
@@ -63,7 +63,7 @@ def _direction(project: Any, name: str) -> np.ndarray | None:
     if not name:
         return None
     try:
-        from models.mapping import load_directions
+        from models.latent_map import load_directions
 
         return np.asarray(load_directions(project)[name], dtype=np.float32)
     except LatentiaError as exc:

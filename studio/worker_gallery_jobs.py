@@ -175,7 +175,7 @@ class GalleryJobs(QObject):
             note = "; ".join(filter(None, [record.note, "an exported model has no images to "
                                                         "compare it with"]))
             return replace(record, note=note)
-        from models.mapping import nearest_images, project_map
+        from models.latent_map import nearest_images, project_map
 
         def map_progress(fraction: float, text: str) -> None:
             self._state.sig_job_progress.emit(job.job_id, fraction, text)

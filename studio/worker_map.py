@@ -3,7 +3,7 @@
 `BackendWorker` creates one `MapService` as its child (so it moves to the worker thread with
 it), tells it when a project is adopted or a training run ends, and hands it the job runner.
 Requests arrive from `AppState.map` (studio.map_state.MapState) as queued calls. The backend
-(`models.mapping`, which imports torch) is imported on first use, in this thread.
+(`models.latent_map`, which imports torch) is imported on first use, in this thread.
 
 Requests of the same kind coalesce: while one is being served, newer ones overwrite the
 pending one, so a drag that outruns the decoder is answered with its latest position. Each
@@ -71,7 +71,7 @@ class MapService(QObject):
         self._run_job = run_job
         self._report = report
         self._hold_training = hold_training
-        self._map: Any = None  # models.latent_map.LatentMap of the open project
+        self._map: Any = None  # models.latent_map.maths.LatentMap of the open project
         self._build_request = MapBuildRequest()
         self._build_scheduled = False
         self._decodes = LatestOnly(self._serve_points)
@@ -127,7 +127,7 @@ class MapService(QObject):
     # --- the map --------------------------------------------------------------------------------
     @Slot()
     def _on_options(self) -> None:
-        from models.latent_map import PROJECTION_METHODS, umap_available
+        from models.latent_map.maths import PROJECTION_METHODS, umap_available
 
         available = umap_available()
         methods = tuple(m for m in PROJECTION_METHODS if m != "umap" or available)
@@ -212,7 +212,7 @@ class MapService(QObject):
         self._decodes.put(request)
 
     def _serve_points(self, request: PointsDecodeRequest) -> None:
-        from models.mapping import decode_points
+        from models.latent_map import decode_points
 
         started = time.perf_counter()
         images = np.zeros((0, 1, 1, 3), np.uint8)
@@ -261,7 +261,7 @@ class MapService(QObject):
 
     @Slot(int, str)
     def _on_rename_cluster(self, index: int, name: str) -> None:
-        from models.mapping import rename_cluster
+        from models.latent_map import rename_cluster
 
         def answer() -> None:
             latent_map = self._require_map()

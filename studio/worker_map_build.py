@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from models.errors import Cancelled
-from models.latent_map import LatentMap, MapBounds
+from models.latent_map.maths import LatentMap, MapBounds
 from models.records import frozen_array
 from studio.map_state import MapData
 

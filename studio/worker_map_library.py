@@ -64,7 +64,7 @@ class MapLibrary(QObject):
 
     @Slot()
     def _on_list_paths(self) -> None:
-        from models.mapping import list_paths
+        from models.latent_map import list_paths
 
         self._serve("listing the saved paths", lambda: self._map_state.sig_paths.emit(
             list_paths(self._project_or_fail())))
@@ -78,7 +78,7 @@ class MapLibrary(QObject):
 
     @Slot(str, str)
     def _on_rename_path(self, old: str, new: str) -> None:
-        from models.mapping import list_paths, rename_project_path
+        from models.latent_map import list_paths, rename_project_path
 
         def answer() -> None:
             project = self._project_or_fail()
@@ -89,7 +89,7 @@ class MapLibrary(QObject):
 
     @Slot(str)
     def _on_delete_path(self, name: str) -> None:
-        from models.mapping import delete_project_path, list_paths
+        from models.latent_map import delete_project_path, list_paths
 
         def answer() -> None:
             project = self._project_or_fail()
@@ -108,7 +108,7 @@ class MapLibrary(QObject):
 
     @Slot(str)
     def _on_delete_direction(self, name: str) -> None:
-        from models.mapping import delete_direction
+        from models.latent_map import delete_direction
 
         self._serve("deleting the direction", lambda: self._map_state.sig_directions.emit(
             delete_direction(self._project_or_fail(), name).names))

@@ -1,4 +1,4 @@
-"""What the map service asks of `models.mapping`, one function per request (Qt-free).
+"""What the map service asks of `models.latent_map`, one function per request (Qt-free).
 
 Each takes the open project (and the current `LatentMap`) and a request record from
 studio.map_state, and returns the answering record. Imported by the worker only, so torch
@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from models import mapping
+import models.latent_map as maps
 from models.errors import LatentiaError
-from models.latent_map import LatentMap
+from models.latent_map.maths import LatentMap
 from models.records import frozen_array
 from studio.map_state import (
     AttributeRequest,
@@ -33,7 +33,7 @@ def project_map(project: Any, request: MapBuildRequest,
                 progress: Callable[[float, str], None],
                 should_stop: Callable[[], bool]) -> LatentMap:
     """The project's map (from disk when up to date), reporting on 0..0.95 of the job."""
-    return mapping.project_map(project, method=request.method, k=request.k,
+    return maps.project_map(project, method=request.method, k=request.k,
                                progress=lambda fraction, text: progress(0.95 * fraction, text),
                                should_stop=should_stop)
 
@@ -43,12 +43,12 @@ def render_frames(project: Any, latent_map: LatentMap, request: FramesRequest) -
     if request.kind == "path":
         if request.path is None:
             raise LatentiaError("draw a path on the map first")
-        made = mapping.path_frames(project, latent_map, request.path.points, request.frames,
+        made = maps.path_frames(project, latent_map, request.path.points, request.frames,
                                    smoothing=request.path.smoothing)
     else:
         if request.keyframes is None or len(request.keyframes) < 2:
             raise LatentiaError("choose at least two keyframe images to interpolate between")
-        made = mapping.interpolate_images(project, request.keyframes, request.frames,
+        made = maps.interpolate_images(project, request.keyframes, request.frames,
                                           mode=request.kind, easing=request.easing,
                                           latent_map=latent_map)
     return FramesResult(request.kind, request.generation, made.latents, made.images,
@@ -61,7 +61,7 @@ def image_pair(project: Any, latent_map: LatentMap, index: int) -> ImagePair:
     if not 0 <= index < count:
         raise LatentiaError(f"there is no image {index}; the map has {count}")
     original = np.array(project.images()[index])  # (S, S, C) copied out of the memmap
-    reconstruction = mapping.decode_latents(project, latent_map.means[index])[0]
+    reconstruction = maps.decode_latents(project, latent_map.means[index])[0]
     return ImagePair(index, frozen_array(original), frozen_array(reconstruction))
 
 
@@ -73,12 +73,12 @@ def samples(project: Any, latent_map: LatentMap | None, request: SampleRequest
     if request.cluster is None:
         latents = np.concatenate([project.sample_latents(1, temperature=request.temperature,
                                                          seed=seed) for seed in seeds])  # (n, D)
-        images = mapping.decode_latents(project, latents)
+        images = maps.decode_latents(project, latents)
         kind = "sample"
     else:
         if latent_map is None:
             raise LatentiaError("build the map before sampling from a cluster")
-        made = [mapping.sample_cluster(project, latent_map, request.cluster, 1,
+        made = [maps.sample_cluster(project, latent_map, request.cluster, 1,
                                        temperature=request.temperature, seed=seed)
                 for seed in seeds]
         latents = np.concatenate([m.latents for m in made])
@@ -91,7 +91,7 @@ def samples(project: Any, latent_map: LatentMap | None, request: SampleRequest
 
 def attribute_edits(project: Any, request: AttributeRequest) -> GeneratedResult:
     """The code moved along the saved direction `request.name` by each strength."""
-    made = [mapping.apply_attribute(project, request.code, request.name, float(strength))
+    made = [maps.apply_attribute(project, request.code, request.name, float(strength))
             for strength in request.strengths]
     latents = np.concatenate([m.latents for m in made])  # (M, D)
     images = np.concatenate([m.images for m in made])  # (M, S, S, C)
@@ -102,27 +102,27 @@ def attribute_edits(project: Any, request: AttributeRequest) -> GeneratedResult:
 
 def save_direction(project: Any, latent_map: LatentMap, request: DirectionRequest
                    ) -> tuple[str, ...]:
-    vector = mapping.direction_between(latent_map, request.indices_a, request.indices_b)
-    return mapping.save_direction(project, request.name, vector).names
+    vector = maps.direction_between(latent_map, request.indices_a, request.indices_b)
+    return maps.save_direction(project, request.name, vector).names
 
 
 def direction_names(project: Any) -> tuple[str, ...]:
-    return mapping.load_directions(project).names
+    return maps.load_directions(project).names
 
 
 def save_path(project: Any, record: PathRecord) -> tuple[str, ...]:
     """Save a named path in the project; returns the names of all saved paths."""
-    map_path = mapping.MapPath(
+    map_path = maps.MapPath(
         name=record.name, method=record.method, model_id=project.model_id,
         points=np.asarray(record.points, np.float64), frames=record.frames,
         smoothing=record.smoothing, waypoints_snapped=record.snapped)
-    mapping.save_project_path(project, map_path)
-    return mapping.list_paths(project)
+    maps.save_project_path(project, map_path)
+    return maps.list_paths(project)
 
 
 def load_path(project: Any, latent_map: LatentMap | None, name: str) -> PathRecord:
     """A saved path, with its snapped waypoints moved to their images on the current map."""
-    saved = mapping.load_project_path(project, name)
+    saved = maps.load_project_path(project, name)
     points = saved.points
     if latent_map is not None and latent_map.method == saved.method:
         points = saved.resolved_points(latent_map)

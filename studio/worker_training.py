@@ -36,7 +36,9 @@ class TrainingSession:
     def __init__(self, project: Any, config: TrainConfig | None, job: Job) -> None:
         self.job = job
         # the panel's length means "this much more" when the project was trained before
-        self.trainer = project.trainer(project.more_training(config) if config else None)
+        settings = project.more_training(config) if config else project.config.train
+        project.set_train_config(settings)  # saved with the project at the next autosave
+        self.trainer = project.trainer(settings)
         self.device_label: str = str(self.trainer.device_label)
         self.paused = False
         self.finished = False

@@ -20,7 +20,7 @@ import numpy as np
 
 from models.errors import ExportError, LatentiaError
 from models.export import Provenance
-from models.latent_map.interpolation import EASINGS, INTERPOLATION_MODES
+from models.latent_map.maths.interpolation import EASINGS, INTERPOLATION_MODES
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def _between_plan(args: argparse.Namespace, project) -> ExportPlan:
 
 def _path_plan(args: argparse.Namespace, project) -> ExportPlan:
     from models.gallery import along_path, item_provenance
-    from models.mapping import load_path
+    from models.latent_map import load_path
 
     if not args.path.is_file():
         raise ExportError(f"the path file {args.path} does not exist")

@@ -108,8 +108,11 @@ def run_train(args: argparse.Namespace) -> int:
     context = context_from_environment()
     try:
         project = open_or_create(args, config, context)
-        trainer = project.trainer(config if not args.resume else _resumed(project, args),
-                                  context)
+        settings = config if not args.resume else _resumed(project, args)
+        if context.is_writer and settings != project.config.train:
+            project.set_train_config(settings)
+            project.save()  # project.json says what the checkpoint was trained with
+        trainer = project.trainer(settings, context)
         stop = _stop_flag()
         show = context.is_writer and not args.quiet
         if context.is_writer:

@@ -9,12 +9,9 @@ The names below load on first use, so a module that needs one small part (the st
 form needs `sheet.sheet_grid`) does not pull in scipy with the GIF palette.
 """
 
-from __future__ import annotations
+from models._lazy import lazy_exports
 
-import importlib
-from typing import Any
-
-_LAZY = {
+_EXPORTS = {
     "AnimationSettings": "models.export.settings",
     "FrameRect": "models.export.sheet",
     "GifPalette": "models.export.palette",
@@ -43,11 +40,5 @@ _LAZY = {
     "write_webp": "models.export.animation",
 }
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'models.export' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -8,6 +8,11 @@ from typing import Any, Self
 
 from models.errors import ExportError
 
+# What an item's frames can be written as (models.gallery.exporting picks the writer):
+STILL_FORMATS = ("png", "sheet")  # one PNG: a frame, or every frame on a grid
+ANIMATED_FORMATS = ("gif", "webp", "apng", "mp4")
+OUTPUT_FORMATS = (*ANIMATED_FORMATS, "frames_dir", *STILL_FORMATS)
+SIDECAR_FORMATS = ("gif", "webp", "mp4")  # formats whose provenance sits beside them
 RESAMPLE_METHODS = ("nearest", "lanczos")  # nearest keeps pixel art crisp; lanczos for photos
 MAX_SCALE = 8
 MAX_FPS = 100.0  # 10 ms frames: the finest step APNG/WebP players honour in practice

@@ -12,36 +12,33 @@
 No Qt here: the studio's GalleryPanel and the `latentia export` command are both clients.
 """
 
-from models.gallery.exporting import OUTPUT_FORMATS, ExportRequest, export_frames
-from models.gallery.images import ProjectImage, encode_images, find_project_image
-from models.gallery.item import ITEM_KINDS, GalleryItem, GallerySource, ItemSettings
-from models.gallery.recipes import Rendering, along_path, between_images, item_provenance
-from models.gallery.remix import RemixMatch, find_provenance_latents, locate_remix
-from models.gallery.render import regenerate, render_latents, to_model_input, to_pixels
-from models.gallery.store import Gallery, GalleryEdit
+from models._lazy import lazy_exports
 
-__all__ = [
-    "ITEM_KINDS",
-    "OUTPUT_FORMATS",
-    "ExportRequest",
-    "Gallery",
-    "GalleryEdit",
-    "GalleryItem",
-    "GallerySource",
-    "ItemSettings",
-    "ProjectImage",
-    "RemixMatch",
-    "Rendering",
-    "along_path",
-    "between_images",
-    "encode_images",
-    "export_frames",
-    "find_project_image",
-    "find_provenance_latents",
-    "item_provenance",
-    "locate_remix",
-    "regenerate",
-    "render_latents",
-    "to_model_input",
-    "to_pixels",
-]
+_EXPORTS = {
+    "ExportRequest": "models.gallery.exporting",
+    "OUTPUT_FORMATS": "models.export.settings",
+    "export_frames": "models.gallery.exporting",
+    "ProjectImage": "models.gallery.images",
+    "encode_images": "models.gallery.images",
+    "find_project_image": "models.gallery.images",
+    "GalleryItem": "models.gallery.item",
+    "GallerySource": "models.gallery.item",
+    "ITEM_KINDS": "models.gallery.item",
+    "ItemSettings": "models.gallery.item",
+    "Rendering": "models.gallery.recipes",
+    "along_path": "models.gallery.recipes",
+    "between_images": "models.gallery.recipes",
+    "item_provenance": "models.gallery.recipes",
+    "RemixMatch": "models.gallery.remix",
+    "find_provenance_latents": "models.gallery.remix",
+    "locate_remix": "models.gallery.remix",
+    "regenerate": "models.gallery.render",
+    "render_latents": "models.gallery.render",
+    "to_model_input": "models.gallery.render",
+    "to_pixels": "models.gallery.render",
+    "Gallery": "models.gallery.store",
+    "GalleryEdit": "models.gallery.store",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -27,13 +27,9 @@ from models.export import (
     write_sprite_sheet,
     write_webp,
 )
-from models.export.settings import check_scale
+from models.export.settings import OUTPUT_FORMATS, SIDECAR_FORMATS, check_scale
 from models.export.timeline import animation_indices
 from models.gallery.render import ProgressCallback, StopCallback
-
-# "png" writes the first (or only) frame; "sheet" every frame on one PNG grid.
-OUTPUT_FORMATS = ("gif", "webp", "apng", "mp4", "frames_dir", "png", "sheet")
-SIDECAR_FORMATS = ("gif", "webp", "mp4")  # formats whose provenance sits beside them
 
 _ANIMATION_WRITERS = {"gif": write_gif, "webp": write_webp, "apng": write_apng,
                       "mp4": write_mp4}

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from models.errors import LatentiaError
-from models.latent_map.interpolation import EASINGS, INTERPOLATION_MODES
+from models.latent_map.maths.interpolation import EASINGS, INTERPOLATION_MODES
 from models.records import frozen_array
 
 ITEM_KINDS = ("still", "animation")

@@ -18,8 +18,8 @@ from models.export import Provenance
 from models.gallery.images import encode_images, find_project_image
 from models.gallery.item import GalleryItem, GallerySource, ItemSettings
 from models.gallery.render import ProgressCallback, StopCallback, render_latents
-from models.latent_map import interpolate
-from models.mapping import MapPath, path_frames_for, project_map
+from models.latent_map import MapPath, path_frames_for, project_map
+from models.latent_map.maths import interpolate
 from models.records import frozen_array
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ def between_images(project: Project, first: str, second: str, settings: ItemSett
 
     Both images are encoded to their posterior means and joined by `interpolate` (slerp by
     default, which keeps codes at a typical norm all the way; see
-    `models.latent_map.interpolation`). `settings.easing` and `settings.cyclic` shape the route.
+    `models.latent_map.maths.interpolation`). `settings.easing` and `settings.cyclic` shape the
+    route.
     """
     images = [find_project_image(project, first), find_project_image(project, second)]
     means = encode_images(project, images)  # (2, D)
@@ -65,7 +66,7 @@ def along_path(project: Project, map_path: MapPath, n_frames: int | None = None,
                settings: ItemSettings | None = None, *,
                map_progress: Callable[[float, str], None] | None = None,
                should_stop: StopCallback | None = None) -> Rendering:
-    """Frames along a path drawn on the project's map (`models.mapping`): the path's own
+    """Frames along a path drawn on the project's map (`models.latent_map`): the path's own
     frame count unless `n_frames` is given. The map is built first if it is not on disk."""
     if n_frames is not None:
         map_path = dataclasses.replace(map_path, frames=n_frames)

@@ -9,10 +9,16 @@ Modules: `scan` (walk the folder), `decode` + `pixels` (one file → square pixe
 (deterministic train/validation split), `ingest` (the two entry points).
 """
 
-from models.ingest.cache import CacheEntry, ImageCache
-from models.ingest.decode import load_image
-from models.ingest.ingest import ingest_folder, scan_report
-from models.ingest.scan import SUPPORTED_EXTENSIONS
+from models._lazy import lazy_exports
 
-__all__ = ["SUPPORTED_EXTENSIONS", "CacheEntry", "ImageCache", "ingest_folder", "load_image",
-           "scan_report"]
+_EXPORTS = {
+    "CacheEntry": "models.ingest.cache",
+    "ImageCache": "models.ingest.cache",
+    "load_image": "models.ingest.decode",
+    "ingest_folder": "models.ingest.ingest",
+    "scan_report": "models.ingest.ingest",
+    "SUPPORTED_EXTENSIONS": "models.ingest.scan",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,67 +1,60 @@
-"""The latent map: a 2-D view of a VAE's latent space, and the maths to move around in it.
+"""The latent map of a project: what the studio's map service, the gallery and the CLI call.
 
-Numpy in, numpy out; no torch and no Qt. Typical use:
+The maths (numpy only, no torch, no project) is the subpackage `models.latent_map.maths`; the
+modules here tie it to a trained `models.project.Project`: encodings and map layouts cached in
+the project folder, decoding of map points and drawn paths, sampling, attribute directions
+and saved paths. Numpy in, numpy out; images are uint8 (M, S, S, C). Long calls take
+`progress(fraction, text)` and `should_stop()` and raise `models.errors.Cancelled` without
+leaving half-written files.
 
-    latent_map = build_latent_map(means, method="pca", seed=0, progress=report, should_stop=stop)
-    latent_map.points                      # (N, 2) where each image sits
-    latent_map.inverse(path_points)        # (M, 2) map points -> (M, D) latents to decode
-    frames = interpolate(codes, 48, mode="slerp", easing="ease_in_out", loop=True)
+    <project>/map/encoded.safetensors     posterior of every image, per model_id
+    <project>/map/map_<method>.safetensors  layout, clusters and cluster names per method
+    <project>/map/directions.safetensors  named attribute directions
+    <project>/paths/NAME.json             saved paths (format: `saved_paths.py`)
+
+Typical use:
+
+    latent_map = project_map(project, method="pca", progress=report, should_stop=stop)
+    images = decode_points(project, latent_map, [[x, y]])          # the drag loop
+    frames = path_frames(project, latent_map, drawn_points, 60, smoothing=0.01)
+
+Names load on first use: importing the package costs nothing, `decode_points` loads torch.
 """
 
-from models.latent_map.clusters import Clusters, choose_k, cluster_latents
-from models.latent_map.density import MapBounds, MapDensity
-from models.latent_map.interpolation import (
-    EASINGS,
-    INTERPOLATION_MODES,
-    ease,
-    interpolate,
-    lerp,
-    norm_corrected_lerp,
-    slerp,
-)
-from models.latent_map.inverse import MapInverse
-from models.latent_map.latent_map import LatentMap, build_latent_map
-from models.latent_map.neighbours import NearestImages, NearestMatches
-from models.latent_map.paths import path_length, resample_path
-from models.latent_map.projection import (
-    PROJECTION_METHODS,
-    Projection,
-    fit_projection,
-    umap_available,
-)
-from models.latent_map.sampling import (
-    ClusterSampler,
-    NamedDirections,
-    apply_direction,
-    attribute_direction,
-)
+from models._lazy import lazy_exports
 
-__all__ = [
-    "EASINGS",
-    "INTERPOLATION_MODES",
-    "PROJECTION_METHODS",
-    "ClusterSampler",
-    "Clusters",
-    "LatentMap",
-    "MapBounds",
-    "MapDensity",
-    "MapInverse",
-    "NamedDirections",
-    "NearestImages",
-    "NearestMatches",
-    "Projection",
-    "apply_direction",
-    "attribute_direction",
-    "build_latent_map",
-    "choose_k",
-    "cluster_latents",
-    "ease",
-    "fit_projection",
-    "interpolate",
-    "lerp",
-    "norm_corrected_lerp",
-    "path_length",
-    "resample_path",
-    "slerp",
-    "umap_available",
-]
+_EXPORTS = {
+    "PathFrames": "models.latent_map.decoding",
+    "SnappedPoint": "models.latent_map.decoding",
+    "decode_latents": "models.latent_map.decoding",
+    "decode_points": "models.latent_map.decoding",
+    "interpolate_images": "models.latent_map.decoding",
+    "nearest_images": "models.latent_map.decoding",
+    "path_frames": "models.latent_map.decoding",
+    "snap_to_image": "models.latent_map.decoding",
+    "EncodedImages": "models.latent_map.encodings",
+    "encode_project": "models.latent_map.encodings",
+    "GeneratedImages": "models.latent_map.generate",
+    "apply_attribute": "models.latent_map.generate",
+    "delete_direction": "models.latent_map.generate",
+    "direction_between": "models.latent_map.generate",
+    "load_directions": "models.latent_map.generate",
+    "sample_cluster": "models.latent_map.generate",
+    "sample_images": "models.latent_map.generate",
+    "save_direction": "models.latent_map.generate",
+    "project_map": "models.latent_map.maps",
+    "rename_cluster": "models.latent_map.maps",
+    "MapPath": "models.latent_map.saved_paths",
+    "check_path_name": "models.latent_map.saved_paths",
+    "delete_project_path": "models.latent_map.saved_paths",
+    "list_paths": "models.latent_map.saved_paths",
+    "load_path": "models.latent_map.saved_paths",
+    "load_project_path": "models.latent_map.saved_paths",
+    "path_frames_for": "models.latent_map.saved_paths",
+    "rename_project_path": "models.latent_map.saved_paths",
+    "save_path": "models.latent_map.saved_paths",
+    "save_project_path": "models.latent_map.saved_paths",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

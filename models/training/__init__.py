@@ -1,6 +1,12 @@
 """Training: a generator-based trainer, checkpoints, and a quick speed estimate."""
 
-from models.training.estimate import estimate_seconds_per_epoch
-from models.training.trainer import Trainer, TrainingData
+from models._lazy import lazy_exports
 
-__all__ = ["Trainer", "TrainingData", "estimate_seconds_per_epoch"]
+_EXPORTS = {
+    "estimate_seconds_per_epoch": "models.training.estimate",
+    "Trainer": "models.training.trainer",
+    "TrainingData": "models.training.trainer",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

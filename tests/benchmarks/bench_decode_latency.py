@@ -31,7 +31,7 @@ import torch
 from bench_map_build import random_image_project
 
 from models.config import TrainConfig
-from models.mapping import decode_latents, decode_points, project_map
+from models.latent_map import decode_latents, decode_points, project_map
 from models.project import Project
 from models.runtime import configure_threads
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from models.latent_map import (
+from models.latent_map.maths import (
     MapDensity,
     MapInverse,
     NearestImages,

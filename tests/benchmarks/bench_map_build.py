@@ -24,7 +24,7 @@ import torch
 from PIL import Image
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
-from models.mapping import encode_project, project_map
+from models.latent_map import encode_project, project_map
 from models.project import Project
 from models.runtime import configure_threads
 

@@ -12,7 +12,7 @@ from PIL import Image
 from models.cli import main
 from models.export import mp4_available, read_provenance, read_sheet_layout, sidecar_path
 from models.gallery import Gallery, ItemSettings, between_images, find_provenance_latents
-from models.mapping import MapPath, project_map, save_path
+from models.latent_map import MapPath, project_map, save_path
 from models.project import Project
 from tests.models.conftest import tiny_config
 

@@ -9,7 +9,7 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from models.errors import Cancelled, LatentiaError, ProjectError
-from models.latent_map import LatentMap, build_latent_map
+from models.latent_map.maths import LatentMap, build_latent_map
 
 
 @pytest.fixture(scope="module")

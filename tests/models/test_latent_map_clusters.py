@@ -8,7 +8,7 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from models.errors import Cancelled, LatentiaError, ProjectError
-from models.latent_map import Clusters, choose_k, cluster_latents
+from models.latent_map.maths import Clusters, choose_k, cluster_latents
 
 
 def _blobs(k: int, n: int = 600, dim: int = 16, spread: float = 1.0, seed: int = 0):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from models.errors import LatentiaError
-from models.latent_map import EASINGS, ease, interpolate, lerp, norm_corrected_lerp, slerp
+from models.latent_map.maths import EASINGS, ease, interpolate, lerp, norm_corrected_lerp, slerp
 
 DIM = 128
 

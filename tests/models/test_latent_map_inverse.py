@@ -7,7 +7,7 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from models.errors import LatentiaError
-from models.latent_map import MapBounds, MapDensity, MapInverse, fit_projection
+from models.latent_map.maths import MapBounds, MapDensity, MapInverse, fit_projection
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from models.errors import LatentiaError
-from models.latent_map import path_length, resample_path
+from models.latent_map.maths import path_length, resample_path
 
 
 def _steps(frames: np.ndarray) -> np.ndarray:

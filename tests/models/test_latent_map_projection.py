@@ -12,7 +12,7 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from models.errors import LatentiaError, ProjectError
-from models.latent_map import Projection, fit_projection, umap_available
+from models.latent_map.maths import Projection, fit_projection, umap_available
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_umap_path_with_a_stand_in_module(monkeypatch, means):
 
 
 def test_importing_the_latent_map_pulls_in_neither_qt_nor_torch():
-    code = ("import sys, models.latent_map; "
+    code = ("import sys, models.latent_map.maths; "
             "bad = [m for m in ('PySide6', 'pyqtgraph', 'torch', 'umap') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=_repo_root())

@@ -7,7 +7,7 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from models.errors import LatentiaError, ProjectError
-from models.latent_map import (
+from models.latent_map.maths import (
     ClusterSampler,
     NamedDirections,
     NearestImages,

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from models.errors import Cancelled, LatentiaError
-from models.mapping import encode_project, project_map, rename_cluster
-from models.mapping.encodings import ENCODED_FILE
-from models.project import Project
+from models.latent_map import encode_project, project_map, rename_cluster
+from models.latent_map.encodings import ENCODED_FILE
+from models.project import Project, open_project
 
 from .conftest import tiny_config, train_tiny_project
 
@@ -107,7 +107,7 @@ def test_map_is_cached_and_rebuilt_when_settings_change(project, monkeypatch):
     assert first.points.shape == (48, 2) and first.clusters.k == 3
     assert (project.path / "map" / "map_pca.safetensors").is_file()
 
-    import models.mapping.maps as maps
+    import models.latent_map.maps as maps
 
     builds: list[tuple] = []
     real_build = maps.build_latent_map
@@ -161,7 +161,7 @@ def test_cluster_names_persist(project):
 def test_an_exported_model_has_no_map(project, tmp_path):
     target = tmp_path / "shapes.latentia-model"
     project.export_model(target)
-    exported = Project.open(target)
+    exported = open_project(target)
     with pytest.raises(LatentiaError, match="exported model"):
         encode_project(exported)
     with pytest.raises(LatentiaError, match="exported model"):

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from models.errors import LatentiaError, ProjectError
-from models.mapping import (
+from models.latent_map import (
     apply_attribute,
     decode_latents,
     decode_points,
@@ -24,7 +24,7 @@ from models.mapping import (
     save_direction,
     snap_to_image,
 )
-from models.mapping.decoding import decode_threads, to_uint8_images
+from models.latent_map.decoding import decode_threads, to_uint8_images
 from models.project import Project
 
 from .conftest import train_tiny_project

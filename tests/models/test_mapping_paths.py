@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from models.errors import LatentiaError, ProjectError
-from models.mapping import (
+from models.latent_map import (
     MapPath,
     delete_project_path,
     list_paths,

@@ -170,3 +170,51 @@ def test_opening_projects_and_training_import_neither_sklearn_nor_torchvision(tr
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True,
                    cwd=Path(__file__).resolve().parents[2])
+
+
+def test_trainer_writes_checkpoints_but_never_project_json(trained, tmp_path):
+    copy = tmp_path / "copy.latentia"
+    Project.open(trained.path).save(copy)
+    before = (copy / "project.json").read_bytes()
+    project = Project.open(copy)
+    other = project.config.train.replace(beta=0.5)
+    project.trainer(other)  # a trainer with other settings: nothing written yet
+    assert (copy / "project.json").read_bytes() == before
+    assert project.config.train != other
+    project.set_train_config(other)  # remembered, written only by an explicit save
+    assert (copy / "project.json").read_bytes() == before
+    project.save()
+    assert Project.open(copy).config.train == other
+
+
+def test_history_is_read_once_per_checkpoint(trained, tmp_path, monkeypatch):
+    from models.training import checkpoint as ckpt
+
+    copy = tmp_path / "copy.latentia"
+    Project.open(trained.path).save(copy)
+    project = Project.open(copy)
+    reads = []
+    original = ckpt.load_history
+    monkeypatch.setattr(ckpt, "load_history", lambda path: reads.append(path) or original(path))
+    first = project.history
+    assert project.history is first and project.trained_steps == trained.trained_steps
+    assert reads == []  # read when the project was opened, not on every look
+    list(project.trainer(project.more_training(epochs=1)).run())  # a newer checkpoint
+    reads.clear()
+    assert len(project.history) > len(first) and project.history == project.history
+    assert len(reads) == 1
+
+
+def test_an_exported_model_is_its_own_read_only_type(trained, tmp_path):
+    from models.exported_model import ExportedModel
+
+    target = tmp_path / "shapes.latentia-model"
+    trained.export_model(target)
+    model = models.open_project(target)
+    assert isinstance(model, ExportedModel) and not isinstance(model, Project)
+    assert model.history == () and model.cache is None
+    assert model.trained_steps == trained.trained_steps
+    with pytest.raises(ProjectError, match="exported model, not a project folder"):
+        Project.open(target)
+    with pytest.raises(LatentiaError, match="cannot be saved"):
+        model.save(tmp_path / "as-project.latentia")

@@ -97,6 +97,9 @@ class FakeProject:
         self.extended.append(config)
         return config
 
+    def set_train_config(self, config: TrainConfig) -> None:
+        self.config = self.config.replace(train=config)
+
     def trainer(self, config: TrainConfig | None = None) -> FakeTrainer:
         return FakeTrainer(self, self.steps, self.step_seconds)
 

@@ -20,7 +20,7 @@ from studio.panels.map.plot import HANDLE_RADIUS_PX, MapPlot
 SIMPLIFY_PX = 5.0  # drawn strokes are kept to within this many screen pixels
 STROKE_STEP_PX = 2.0  # cursor moves shorter than this add no stroke point
 INSERT_RADIUS_PX = 10.0  # double-clicks this close to the line insert a waypoint
-# Spline smoothing of "Smooth" paths (models.latent_map.resample_path): the RMS distance from
+# Spline smoothing of "Smooth" paths (models.latent_map.maths.resample_path): the RMS distance from
 # the waypoints may be 0.1% of the path's size, so the curve still passes through them (and
 # through the images they are snapped to), only without corners.
 SMOOTHING = 0.001

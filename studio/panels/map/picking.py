@@ -30,6 +30,6 @@ class MapIndex:
 
     def snap(self, point: np.ndarray) -> tuple[int, np.ndarray]:
         """(index, position (2,)) of the image nearest to `point`: a waypoint snapped to a real
-        image (the same choice as models.mapping.snap_to_image, without a round trip)."""
+        image (the same choice as models.latent_map.snap_to_image, without a round trip)."""
         index = self.nearest(point)
         return index, self.points[index].copy()

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models.errors import LatentiaError
-from models.latent_map import PROJECTION_METHODS, Clusters, LatentMap, build_latent_map
-from models.mapping._store import (
+from models.latent_map.encodings import encode_project
+from models.latent_map.maths import PROJECTION_METHODS, Clusters, LatentMap, build_latent_map
+from models.latent_map.store import (
     Progress,
     StopCheck,
     map_folder,
@@ -26,7 +27,6 @@ from models.mapping._store import (
     scaled,
     write_arrays,
 )
-from models.mapping.encodings import encode_project
 
 if TYPE_CHECKING:
     from models.project import Project

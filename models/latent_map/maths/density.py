@@ -13,7 +13,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter, map_coordinates
 
 from models.errors import LatentiaError
-from models.latent_map._common import as_points
+from models.latent_map.maths._common import as_points
 from models.records import frozen_array
 
 MAX_GRID = 1024  # cells per axis, caps memory at 4 MiB of float32

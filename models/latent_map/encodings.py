@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from models.errors import LatentiaError
-from models.mapping._store import (
+from models.latent_map.store import (
     Progress,
     StopCheck,
     check_stop,

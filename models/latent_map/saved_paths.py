@@ -35,9 +35,9 @@ import numpy as np
 
 from models.errors import LatentiaError, ProjectError
 from models.fileio import read_json, write_bytes_atomic
-from models.latent_map import PROJECTION_METHODS, LatentMap
-from models.mapping._store import require_project_folder
-from models.mapping.decoding import PathFrames, path_frames
+from models.latent_map.decoding import PathFrames, path_frames
+from models.latent_map.maths import PROJECTION_METHODS, LatentMap
+from models.latent_map.store import require_project_folder
 from models.records import frozen_array
 
 if TYPE_CHECKING:

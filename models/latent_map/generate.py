@@ -17,15 +17,15 @@ import numpy as np
 import torch
 
 from models.errors import LatentiaError, ProjectError
-from models.latent_map import (
+from models.latent_map.decoding import decode_latents, decode_threads, to_uint8_images
+from models.latent_map.maths import (
     ClusterSampler,
     LatentMap,
     NamedDirections,
     apply_direction,
     attribute_direction,
 )
-from models.mapping._store import map_folder, read_arrays, write_arrays
-from models.mapping.decoding import decode_latents, decode_threads, to_uint8_images
+from models.latent_map.store import map_folder, read_arrays, write_arrays
 from models.records import frozen_array
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from models.errors import LatentiaError
-from models.latent_map import LatentMap, NearestMatches, interpolate, resample_path
+from models.latent_map.maths import LatentMap, NearestMatches, interpolate, resample_path
 from models.records import frozen_array
 
 if TYPE_CHECKING:

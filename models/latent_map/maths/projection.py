@@ -15,7 +15,7 @@ from sklearn.decomposition import PCA
 from sklearn.neighbors import KNeighborsRegressor
 
 from models.errors import LatentiaError, ProjectError
-from models.latent_map._common import (
+from models.latent_map.maths._common import (
     as_latents,
     json_field,
     read_json_field,

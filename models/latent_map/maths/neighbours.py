@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from models.errors import LatentiaError
-from models.latent_map._common import as_codes, as_latents
+from models.latent_map.maths._common import as_codes, as_latents
 
 
 class NearestMatches(NamedTuple):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from models.errors import Cancelled, LatentiaError, ProjectError
-from models.latent_map._common import (
+from models.latent_map.maths._common import (
     as_latents,
     json_field,
     read_json_field,
@@ -17,11 +17,11 @@ from models.latent_map._common import (
     strip_prefix,
     with_prefix,
 )
-from models.latent_map.clusters import Clusters, cluster_latents
-from models.latent_map.density import MapDensity
-from models.latent_map.inverse import MapInverse
-from models.latent_map.neighbours import NearestImages
-from models.latent_map.projection import Projection, fit_projection
+from models.latent_map.maths.clusters import Clusters, cluster_latents
+from models.latent_map.maths.density import MapDensity
+from models.latent_map.maths.inverse import MapInverse
+from models.latent_map.maths.neighbours import NearestImages
+from models.latent_map.maths.projection import Projection, fit_projection
 from models.records import frozen_array
 
 log = logging.getLogger(__name__)

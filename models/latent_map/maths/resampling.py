@@ -8,7 +8,7 @@ import numpy as np
 from scipy.interpolate import splev, splprep
 
 from models.errors import LatentiaError
-from models.latent_map._common import as_points
+from models.latent_map.maths._common import as_points
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import pairwise_distances_argmin, silhouette_score
 
 from models.errors import Cancelled, LatentiaError, ProjectError
-from models.latent_map._common import (
+from models.latent_map.maths._common import (
     as_latents,
     json_field,
     read_json_field,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.errors import LatentiaError
-from models.latent_map._common import as_codes, as_latents
+from models.latent_map.maths._common import as_codes, as_latents
 
 INTERPOLATION_MODES = ("slerp", "lerp", "normlerp")
 EASINGS = ("linear", "ease_in_out", "ease_in", "ease_out")

@@ -21,7 +21,7 @@ from scipy.interpolate import RBFInterpolator
 from scipy.spatial import cKDTree
 
 from models.errors import LatentiaError
-from models.latent_map._common import as_latents, as_points, check_same_rows, single_threaded
+from models.latent_map.maths._common import as_latents, as_points, check_same_rows, single_threaded
 from models.records import frozen_array
 
 INVERSE_KERNEL = "linear"

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.covariance import LedoitWolf
 
 from models.errors import LatentiaError, ProjectError
-from models.latent_map._common import (
+from models.latent_map.maths._common import (
     as_codes,
     as_latents,
     check_same_rows,
