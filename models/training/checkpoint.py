@@ -42,6 +42,8 @@ class TrainState:
     lr_scale: float = 1.0  # lowered after recovering from non-finite losses
     restores: int = 0
     finished: bool = False
+    bf16: bool = False  # the autocast decision of bf16="auto" ...
+    bf16_device: str = ""  # ... and the device type it was made for ("" = not made yet)
 
 
 @dataclass(frozen=True)

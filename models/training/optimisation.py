@@ -55,14 +55,18 @@ class Optimisation:
                                     context.rank, context.world_size)
         augment = augmentation_enabled(config.augment, len(data.images))
         self.batches = TrainingBatches(data.images, self.sampler, self.device, augment)
-        self.state = ckpt.TrainState()
+        resuming = ckpt.has_checkpoint(data.project_path)
+        saved = ckpt.load_state(data.project_path) if resuming else ckpt.TrainState()
+        # Decided before the saved random state is restored, and kept in the checkpoint, so a
+        # resumed run computes exactly like one that never stopped.
+        self.bf16 = agree_on(self._decide_bf16(saved), context)
+        self.state = dataclasses.replace(saved, bf16=self.bf16, bf16_device=self.device.type)
         self._rewarm_from: tuple[int, float] | None = None  # (step, learning rate) resumed at
-        if ckpt.has_checkpoint(data.project_path):
+        if resuming:
             self._resume(data.project_path)
             self._rewarm_from = (self.state.step, self.optimizer.param_groups[0]["lr"])
         self.guard = NonFiniteGuard(self.state.restores)
         self.guard.remember(self._modules())
-        self.bf16 = agree_on(self._decide_bf16(vae_config), context)
         self.forward_model = (DistributedDataParallel(self.model) if context.enabled
                               else self.model)
         self.learning_rate = config.learning_rate * self.state.lr_scale
@@ -74,23 +78,26 @@ class Optimisation:
     def _modules(self) -> dict:
         return {"model": self.model, "ema": self.ema, "optimizer": self.optimizer}
 
-    def _decide_bf16(self, vae_config: VAEConfig) -> bool:
+    def _decide_bf16(self, saved: ckpt.TrainState) -> bool:
+        """bf16 autocast on or off: as configured, as decided when training began, or timed."""
         if self.config.bf16 == "off":
             return False
         if self.config.bf16 == "on":
             return self.device.type == "cuda" or cpu_supports_bf16()
-        return bf16_is_faster(VAE(vae_config).to(self.device, memory_format=torch.channels_last),
-                              self.config.batch_size, self.device)
+        if saved.bf16_device == self.device.type:
+            return saved.bf16  # the timing is noisy; a resume must not flip the precision
+        with torch.random.fork_rng(devices=[]):  # the timing's random images are not training's
+            return bf16_is_faster(self.model, self.config.batch_size, self.device)
 
     def _resume(self, project_path) -> None:
         tensors = ckpt.load_checkpoint_tensors(project_path)
         self.model.load_state_dict(tensors.raw)
         self.ema.load_state_dict(tensors.ema)
         self.optimizer.load_state_dict(tensors.optimizer)
+        _match_parameter_layouts(self.optimizer)
         torch.set_rng_state(tensors.rng["cpu"])
         if "cuda" in tensors.rng and torch.cuda.is_available():
             torch.cuda.set_rng_state(tensors.rng["cuda"])
-        self.state = ckpt.load_state(project_path)
         log.info("resumed from step %d", self.state.step)
 
     def tensors(self) -> ckpt.CheckpointTensors:
@@ -164,6 +171,20 @@ class Optimisation:
     def add_seconds(self, seconds: float) -> None:
         self.state = dataclasses.replace(self.state,
                                          train_seconds=self.state.train_seconds + seconds)
+
+
+def _match_parameter_layouts(optimizer: torch.optim.Optimizer) -> None:
+    """Give each loaded moment its parameter's memory layout.
+
+    safetensors stores tensors contiguous, but the convolution weights are channels_last; fused
+    AdamW walks parameter, gradient and moments as flat memory, so moments in another layout
+    would be paired with the wrong weights and a resumed run would drift from an unbroken one.
+    """
+    for parameter, state in optimizer.state.items():
+        for key, value in state.items():
+            if (torch.is_tensor(value) and value.shape == parameter.shape
+                    and value.stride() != parameter.stride()):
+                state[key] = torch.empty_like(parameter, dtype=value.dtype).copy_(value)
 
 
 def _metrics(terms) -> Metrics:
