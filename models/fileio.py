@@ -34,9 +34,11 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
         raise LatentiaError(f"cannot write {target}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
-    os.chmod(tmp, default_permissions())  # mkstemp makes 0600; users expect 0644-style files
     try:
         yield tmp
+        # mkstemp makes 0600, and some writers (safetensors) replace the file with their own
+        # 0600 one: set the mode a plain open() would give (0644 under the usual umask) last.
+        os.chmod(tmp, default_permissions())
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
