@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from studio import __version__
+from studio.crash import CrashReporter
 from studio.icons import app_icon
 from studio.locations import APP_ID
 from studio.main_window import MainWindow
@@ -34,6 +35,7 @@ class StudioSession:
     settings: Settings
     window: MainWindow
     worker: WorkerHandle
+    crash_reporter: CrashReporter | None = None
 
     def shutdown(self) -> None:
         if not self.worker.stop():
@@ -64,6 +66,8 @@ def launch(path: str | None) -> StudioSession:
     state = AppState()
     window = MainWindow(state, settings)
     window.show()
+    crash_reporter = CrashReporter(window)
+    crash_reporter.install()
     app.processEvents()  # first paint before the panels and the worker thread load
     window.ensure_panels()  # before the worker starts, so they hear its first signals
     worker = WorkerHandle(state)
@@ -74,7 +78,7 @@ def launch(path: str | None) -> StudioSession:
         window.open_path(path)
     elif recent and settings.get("startup/reopen_last"):
         window.open_path(recent[0])
-    return StudioSession(app, state, settings, window, worker)
+    return StudioSession(app, state, settings, window, worker, crash_reporter)
 
 
 def run_gui(path: str | None) -> int:

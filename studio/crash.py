@@ -1,0 +1,122 @@
+"""Unexpected errors in the app: logged in full, then shown in a dialog that can copy them.
+
+`CrashReporter.install()` replaces `sys.excepthook` (which PySide6 calls for an exception
+escaping a slot or a virtual method) and `threading.excepthook`. Each error is written to the
+log file with its traceback at once, from whichever thread raised it; the dialog is shown on
+the UI thread through a queued signal. The app keeps running: the error interrupted one action,
+and the project on disk stays as its last save or checkpoint left it.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import platform
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio import __version__
+from studio.logs import current_log_file
+
+log = logging.getLogger(__name__)
+
+
+def error_details(exc_type, exc, tb, thread_name: str) -> str:
+    """Everything a bug report needs, as plain text."""
+    lines = [f"Latentia {__version__}, Python {platform.python_version()}, "
+             f"{platform.platform()}", f"Thread: {thread_name}", ""]
+    lines += traceback.format_exception(exc_type, exc, tb)
+    return "\n".join(line.rstrip("\n") for line in lines)
+
+
+class CrashDialog(QDialog):
+    """Says what happened and that work is safe; offers the details, a copy button and the log."""
+
+    def __init__(self, details: str, log_path: Path | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Latentia: unexpected error")
+        self.details = details
+        where = (f"The details are also in the log file:<br><code>{html.escape(str(log_path))}"
+                 "</code>" if log_path else "No log file could be written; copy the details below.")
+        summary = details.strip().splitlines()[-1]
+        message = QLabel(
+            f"<b>Something went wrong:</b> {html.escape(summary)}<br><br>What you were doing was "
+            "interrupted, but nothing is lost: your project stays as its last save or "
+            f"checkpoint left it, and you can keep working.<br><br>{where}")
+        message.setWordWrap(True)
+        message.setTextInteractionFlags(message.textInteractionFlags()
+                                        | message.textInteractionFlags().TextSelectableByMouse)
+        text = QPlainTextEdit(details)
+        text.setReadOnly(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy_button = QPushButton("Copy details")
+        self.copy_button.clicked.connect(self._on_copy)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        if log_path is not None:
+            folder = buttons.addButton("Open log folder", QDialogButtonBox.ButtonRole.ActionRole)
+            folder.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_path.parent))))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(message)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        self.resize(720, 480)
+
+    def _on_copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.details)
+        self.copy_button.setText("Copied")
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, details: str, log_path: Path | None) -> None:
+        cls(details, log_path, parent).exec()
+
+
+class CrashReporter(QObject):
+    sig_error = Signal(str)
+    """An unexpected error happened (payload: its details); emitted from any thread."""
+
+    def __init__(self, parent_window: QWidget | None = None) -> None:
+        super().__init__()
+        self._window = parent_window
+        self._showing = False
+        self.unseen = 0  # errors raised while the dialog was already open (all logged)
+        self.sig_error.connect(self._on_error)
+
+    def install(self) -> None:
+        sys.excepthook = self.report
+        threading.excepthook = lambda args: self.report(
+            args.exc_type, args.exc_value, args.exc_traceback,
+            args.thread.name if args.thread else "?")
+
+    def report(self, exc_type, exc, tb, thread_name: str | None = None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        details = error_details(exc_type, exc, tb, thread_name or threading.current_thread().name)
+        log.critical("unexpected error\n%s", details)
+        self.sig_error.emit(details)
+
+    def _on_error(self, details: str) -> None:
+        if self._showing:  # one dialog at a time; the others are in the log
+            self.unseen += 1
+            return
+        self._showing = True
+        try:
+            CrashDialog.ask(self._window, details, current_log_file())
+        finally:
+            self._showing = False
