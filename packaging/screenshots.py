@@ -43,7 +43,7 @@ def write_demo_path(project_path: Path, data) -> str:
     """A path through four cluster representatives, in the documented latentia-path format."""
     import numpy as np
 
-    from models.mapping.paths import MapPath, save_path
+    from models.latent_map.saved_paths import MapPath, save_path
     from models.project import open_project
 
     reps = [int(i) for i in data.representatives[:4]]
