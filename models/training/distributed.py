@@ -57,8 +57,27 @@ def shutdown(context: DistContext) -> None:
 
 def agree_on(flag: bool, context: DistContext) -> bool:
     """Rank 0's decision, everywhere (e.g. bf16 on/off, measured per process)."""
+    return bool(rank0_value(float(flag), context))
+
+
+def rank0_value(value: float, context: DistContext) -> float:
+    """Rank 0's `value` on every rank, e.g. the seconds a step took: with one clock for all,
+    every rank decides alike when the time budget is spent and when to checkpoint."""
+    if not context.enabled:
+        return value
+    tensor = torch.tensor([value], dtype=torch.float64, device=_collective_device())
+    dist.broadcast(tensor, src=0)
+    return float(tensor.item())
+
+
+def any_rank(flag: bool, context: DistContext) -> bool:
+    """True on every rank when it is True on at least one (e.g. a stop request)."""
     if not context.enabled:
         return flag
-    value = torch.tensor([int(flag)], device="cuda" if dist.get_backend() == "nccl" else "cpu")
-    dist.broadcast(value, src=0)
-    return bool(value.item())
+    tensor = torch.tensor([int(flag)], device=_collective_device())
+    dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
+    return bool(tensor.item())
+
+
+def _collective_device() -> str:
+    return "cuda" if dist.get_backend() == "nccl" else "cpu"

@@ -24,7 +24,7 @@ from models.prior import LatentPrior
 from models.records import PreviewImages, TrainProgress
 from models.runtime import describe_device
 from models.training import checkpoint as ckpt
-from models.training.distributed import DistContext, barrier
+from models.training.distributed import DistContext, any_rank, barrier, rank0_value
 from models.training.optimisation import Optimisation
 from models.training.validation import evaluate, fit_prior, make_previews, metrics_are_finite
 from models.weights import numpy_to_tensors, save_tensors
@@ -88,7 +88,7 @@ class Trainer:
         """Train until the epochs or minutes are done or `should_stop()`; checkpoint at the end."""
         stopped = False
         while not self._budget_spent():
-            if should_stop():
+            if any_rank(should_stop(), self.context):  # all ranks stop at the same step
                 stopped = True
                 break
             yield from self._one_step()
@@ -117,7 +117,8 @@ class Trainer:
         started = time.perf_counter()
         fraction = self._fraction_done()
         outcome = self.opt.step(fraction)
-        seconds = time.perf_counter() - started
+        # Rank 0's clock is every rank's: budgets, validations and checkpoints fall alike.
+        seconds = rank0_value(time.perf_counter() - started, self.context)
         self.opt.add_seconds(seconds)
         rate = self.config.batch_size * self.context.world_size / max(seconds, 1e-9)
         self._images_per_second = rate if math.isnan(self._images_per_second) else (
@@ -147,9 +148,8 @@ class Trainer:
     def _finish(self, stopped: bool) -> Iterator[TrainProgress]:
         if not stopped or self._validation_stale():
             yield self._validate()
-        self.state = self.opt.snapshot_state(self.state)
-        if not stopped:
-            self.state = dataclasses.replace(self.state, finished=True)
+        # a continued run that is stopped is unfinished again, whatever its checkpoint said
+        self.state = dataclasses.replace(self.opt.snapshot_state(self.state), finished=not stopped)
         yield self.checkpoint()
         if self.context.is_writer:
             self._save_prior()
