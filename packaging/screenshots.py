@@ -61,7 +61,7 @@ def add_gallery_items(state, project_path: Path) -> None:
     import numpy as np
 
     from models.project import open_project
-    from studio.records import GalleryAddRequest, ItemRecipe
+    from studio.contract.records import GalleryAddRequest, ItemRecipe
 
     project = open_project(project_path)
     for seed in range(6):

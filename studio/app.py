@@ -14,14 +14,14 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from studio import __version__
+from studio.backend.handle import WorkerHandle
+from studio.contract.app_state import AppState
 from studio.crash import CrashReporter
 from studio.icons import app_icon
 from studio.locations import APP_ID
-from studio.main_window import MainWindow
 from studio.settings import APPLICATION, ORGANISATION, Settings
-from studio.state import AppState
 from studio.theme import apply_color_scheme
-from studio.worker_handle import WorkerHandle
+from studio.window.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ import numpy as np
 from PySide6.QtWidgets import QApplication
 
 from models.records import frozen_array
-from studio.map_state import MapData
+from studio.contract.map_state import MapData
 from studio.panels.map.plot import MapPlot
 
 log = logging.getLogger("bench_map_view")

@@ -25,12 +25,12 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig
-from studio.main_window import MainWindow
-from studio.records import DecodeRequest
+from studio.backend.handle import WorkerHandle
+from studio.contract.app_state import AppState
+from studio.contract.records import DecodeRequest
 from studio.settings import Settings
-from studio.state import AppState
-from studio.watchdog import Watchdog
-from studio.worker_handle import WorkerHandle
+from studio.window.main_window import MainWindow
+from studio.window.watchdog import Watchdog
 
 
 def wait_for(signal, timeout_s: float = 300.0) -> None:

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from models.config import ProjectConfig, TrainConfig
 from models.records import IngestReport
-from studio.records import ProjectInfo
+from studio.contract.app_state import AppState
+from studio.contract.records import ProjectInfo
 from studio.settings import Settings
-from studio.state import AppState
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 
 from models.records import frozen_array
-from studio.map_state import CurrentImage, MapStatus, PathRecord
+from studio.contract.map_state import CurrentImage, MapStatus, PathRecord
+from studio.contract.records import GalleryAddRequest
+from studio.panels.canvas.panel import CanvasPanel
 from studio.panels.canvas.player import FramePlayer
-from studio.panels.canvas_panel import CanvasPanel
-from studio.records import GalleryAddRequest
 from tests.studio.conftest import make_project_info
 from tests.studio.test_map_support import LATENT, InstantWorker, make_map_data
 
@@ -69,7 +69,7 @@ def test_stale_frames_are_dropped(qtbot, panel, worker, state):
     old = worker.requests["frames"][-1]
     state.map.sig_path_drawn.emit(a_path(10))
     assert panel.stage.filmstrip.count() == 10
-    from studio.map_state import FramesResult
+    from studio.contract.map_state import FramesResult
 
     stale = np.zeros((5, 8, 8, 3), np.uint8)
     state.map.sig_frames.emit(FramesResult("path", old.generation, np.zeros((5, LATENT)),
@@ -200,7 +200,7 @@ def test_add_to_gallery_sends_the_latents_shown(qtbot, panel, worker, state):
 
 def test_the_real_gallery_state_receives_requests(state):
     if not hasattr(state, "gallery"):
-        pytest.skip("studio.gallery_state is not part of this tree yet")
+        pytest.skip("studio.contract.gallery_state is not part of this tree yet")
     assert state.map.gallery_available()
     received = []
     state.gallery.sig_request_add.connect(received.append)

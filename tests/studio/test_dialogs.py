@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from models.errors import IngestError
-from studio.dialogs import about_html, user_guide_markdown
-from studio.dialogs_new_project import NewProjectDialog
-from studio.dialogs_preferences import PreferencesDialog
-from studio.main_window import MainWindow
-from studio.worker_backend import BackendInfo
-from studio.worker_jobs import error_record
+from studio.backend.jobs import error_record
+from studio.backend.models_backend import BackendInfo
+from studio.window.dialogs import about_html, user_guide_markdown
+from studio.window.main_window import MainWindow
+from studio.window.new_project_dialog import NewProjectDialog
+from studio.window.preferences_dialog import PreferencesDialog
 
 
 def test_new_project_dialog_builds_the_config_and_guards_the_path(qtbot, settings, tmp_path):

@@ -13,10 +13,10 @@ import models.export.gif as gif_module
 from models.export import read_provenance
 from models.gallery import Gallery, to_pixels
 from models.project import Project
-from studio.gallery_state import GalleryExportRequest, RegenerateRequest
+from studio.contract.gallery_state import GalleryExportRequest, RegenerateRequest
 from studio.panels.gallery.dialogs import OverwriteDialog, RegenerateDialog
 from studio.panels.gallery.export_dialog import ExportDialog
-from studio.panels.gallery_panel import GalleryPanel
+from studio.panels.gallery.panel import GalleryPanel
 from tests.studio.test_gallery_support import (
     WAIT_MS,
     add_item,

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from studio.gallery_state import GalleryChange, GalleryListing, RemixRecord
-from studio.panels.gallery_panel import GalleryPanel
+from studio.contract.gallery_state import GalleryChange, GalleryListing, RemixRecord
+from studio.panels.gallery.panel import GalleryPanel
 from tests.studio.conftest import make_project_info
 from tests.studio.test_gallery_parts import CAPS, view
 

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from studio.gallery_state import (
+from studio.contract.gallery_state import (
     ExportCapabilities,
     GalleryChangeDone,
     GalleryItemView,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.gallery_state import GalleryListing
-from studio.records import GalleryAddRequest, ItemRecipe
-from studio.state import AppState
-from studio.worker_handle import WorkerHandle
+from studio.backend.handle import WorkerHandle
+from studio.contract.app_state import AppState
+from studio.contract.gallery_state import GalleryListing
+from studio.contract.records import GalleryAddRequest, ItemRecipe
 
 SIZE, LATENT = 32, 8
 WAIT_MS = 60_000

@@ -11,12 +11,12 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
 
 import models.export.gif as gif_module
-from studio.dialogs import ErrorDialog
-from studio.gallery_state import GalleryExportRequest
-from studio.main_window import MainWindow
-from studio.main_window_actions import PANEL_NAMES
+from studio.contract.gallery_state import GalleryExportRequest
 from studio.panels.gallery.export_dialog import ExportDialog
-from studio.panels.gallery_panel import GalleryPanel
+from studio.panels.gallery.panel import GalleryPanel
+from studio.window.actions import PANEL_NAMES
+from studio.window.dialogs import ErrorDialog
+from studio.window.main_window import MainWindow
 from tests.studio.test_gallery_support import (
     WAIT_MS,
     add_item,

@@ -10,11 +10,11 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
 
 from models.config import IngestConfig, ProjectConfig
-from studio.dialogs import ErrorDialog, UnsavedChangesDialog
-from studio.dialogs_new_project import NewProjectChoice, NewProjectDialog
-from studio.main_window import MainWindow
-from studio.panels.canvas_panel import CanvasPanel
-from studio.records import ErrorRecord
+from studio.contract.records import ErrorRecord
+from studio.panels.canvas.panel import CanvasPanel
+from studio.window.dialogs import ErrorDialog, UnsavedChangesDialog
+from studio.window.main_window import MainWindow
+from studio.window.new_project_dialog import NewProjectChoice, NewProjectDialog
 from tests.studio.conftest import make_project_info
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.panels.canvas_panel import CanvasPanel
-from studio.panels.map_panel import MapPanel
-from studio.worker_handle import WorkerHandle
+from studio.backend.handle import WorkerHandle
+from studio.panels.canvas.panel import CanvasPanel
+from studio.panels.map.panel import MapPanel
 from tests.studio.test_map_support import click, drag, hover, make_trained_project
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from models.errors import Cancelled
-from studio.map_state import PointsDecoded
+from studio.backend.map.map_data import make_thumbnails, thumbnail_size
+from studio.contract.map_state import PointsDecoded
 from studio.panels.map.geometry import (
     in_polygon,
     in_rectangle,
@@ -18,7 +19,6 @@ from studio.panels.map.geometry import (
 from studio.panels.map.live import LiveDecoder
 from studio.panels.map.path_model import PathModel
 from studio.panels.map.picking import MapIndex
-from studio.worker_map_build import make_thumbnails, thumbnail_size
 
 
 def test_simplify_keeps_corners_and_drops_wobble():
@@ -75,7 +75,7 @@ def test_path_edits_and_snapping():
 
 
 def test_live_decoder_keeps_one_request_in_flight(qapp):
-    from studio.map_state import MapState
+    from studio.contract.map_state import MapState
 
     state = MapState()
     sent = []

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from studio.map_state import MapStatus, PathRecord
+from studio.contract.map_state import MapStatus, PathRecord
 from studio.panels.map.dialogs import ConfirmDialog, NameDialog
-from studio.panels.map_panel import MapPanel
+from studio.panels.map.panel import MapPanel
 from tests.studio.test_map_support import (
     InstantWorker,
     click,
@@ -270,7 +270,7 @@ def test_density_shading_covers_its_bounds(panel, worker):
 
 
 def test_the_line_follows_the_route_the_animation_takes(qtbot, panel, worker, state):
-    from studio.map_state import FramesResult
+    from studio.contract.map_state import FramesResult
 
     paths = []
     state.map.sig_path_drawn.connect(paths.append)

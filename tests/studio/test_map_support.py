@@ -13,7 +13,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from models.records import frozen_array
-from studio.map_state import (
+from studio.contract.map_state import (
     FramesResult,
     GeneratedResult,
     ImagePair,

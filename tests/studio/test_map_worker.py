@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from models.records import frozen_array
-from studio.map_state import (
+from studio.backend.handle import WorkerHandle
+from studio.contract.map_state import (
     AttributeRequest,
     DirectionRequest,
     FramesRequest,
@@ -20,7 +21,6 @@ from studio.map_state import (
     PointsDecodeRequest,
     SampleRequest,
 )
-from studio.worker_handle import WorkerHandle
 from tests.studio.test_map_support import make_trained_project
 
 pytestmark = pytest.mark.slow
@@ -187,7 +187,7 @@ def test_dragging_holds_training_back_and_the_map_refreshes_after(qtbot, state, 
 def test_a_map_build_reports_progress_and_can_be_cancelled(qtbot, state, opened, monkeypatch):
     import time
 
-    import studio.worker_map_ops as ops
+    import studio.backend.map.requests as ops
 
     def slow_map(project, request, progress, should_stop):
         for step in range(2000):  # 20 s at most: the cancel must come long before

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from studio.panels.train_panel import TrainPanel
-from studio.watchdog import Watchdog
-from studio.worker_handle import WorkerHandle
+from studio.backend.handle import WorkerHandle
+from studio.panels.train.panel import TrainPanel
+from studio.window.watchdog import Watchdog
 from tests.models.conftest import make_shape_folder, tiny_config
 
 pytestmark = pytest.mark.slow

@@ -14,9 +14,9 @@ from models.records import (
     Metrics,
     SkippedFile,
 )
+from studio.contract.records import ProjectInfo, ScanResult
 from studio.panels.train.dialogs import FolderDialog, ProjectPathDialog
-from studio.panels.train_panel import TrainPanel
-from studio.records import ProjectInfo, ScanResult
+from studio.panels.train.panel import TrainPanel
 from studio.settings import Settings
 
 FOLDER = "/data/cats"

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.panels.train_panel import TrainPanel
+from studio.backend.handle import WorkerHandle
+from studio.panels.train.panel import TrainPanel
 from studio.settings import Settings
-from studio.worker_handle import WorkerHandle
 
 pytestmark = pytest.mark.slow
 

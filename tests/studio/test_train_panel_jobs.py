@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from models.records import TrainProgress
+from studio.contract.records import ErrorRecord
 from studio.panels.train.dialogs import FolderDialog
-from studio.panels.train_panel import TrainPanel
-from studio.records import ErrorRecord
+from studio.panels.train.panel import TrainPanel
 from studio.settings import Settings
 from tests.studio.test_train_panel import FOLDER, metrics, project_info, scan
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from models.records import LatentHealth, PreviewImages, TrainProgress
-from studio.panels.train_panel import TrainPanel
+from studio.panels.train.panel import TrainPanel
 from tests.studio.test_train_panel import health, metrics, project_info
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from studio.dialogs import user_guide_markdown
+from studio.window.dialogs import user_guide_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig
-from studio.records import DecodeRequest
-from studio.worker_handle import WorkerHandle
+from studio.backend.handle import WorkerHandle
+from studio.contract.records import DecodeRequest
 from tests.studio.fake_backend import FakeBackend, FakeProject
 
 

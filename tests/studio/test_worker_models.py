@@ -11,8 +11,8 @@ import pytest
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
 from studio import demo
-from studio.records import DecodeRequest
-from studio.worker_handle import WorkerHandle
+from studio.backend.handle import WorkerHandle
+from studio.contract.records import DecodeRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
 

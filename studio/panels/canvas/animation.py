@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.records import frozen_array
-from studio.map_state import CurrentImage, FramesResult, GeneratedResult, PathRecord
-from studio.records import GalleryAddRequest, ItemRecipe
+from studio.contract.map_state import CurrentImage, FramesResult, GeneratedResult, PathRecord
+from studio.contract.records import GalleryAddRequest, ItemRecipe
 
 MODE_LABELS = {"path": "Map path", "slerp": "Slerp", "lerp": "Lerp", "normlerp": "Norm-lerp"}
 

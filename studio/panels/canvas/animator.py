@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from studio.map_state import MapData
+from studio.contract.map_state import MapData
 from studio.panels.canvas.animation import Animation
 from studio.panels.canvas.player import FramePlayer
 from studio.panels.canvas.stage import Stage

@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from models.records import frozen_array
-from studio.map_state import (
+from studio.contract.map_state import (
     AttributeRequest,
     DirectionRequest,
     GeneratedResult,

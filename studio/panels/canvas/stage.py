@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.map_state import DEFAULT_FRAMES
+from studio.contract.map_state import DEFAULT_FRAMES
 from studio.panels.canvas.animation import MODE_LABELS
 from studio.panels.canvas.filmstrip import Filmstrip
 from studio.panels.canvas.player import DEFAULT_FPS, FPS_RANGE

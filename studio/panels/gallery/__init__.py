@@ -1,1 +1,1 @@
-"""Parts of the Gallery panel (studio/panels/gallery_panel.py): grid, detail view, dialogs."""
+"""Parts of the Gallery panel (studio/panels/gallery/panel.py): grid, detail view, dialogs."""

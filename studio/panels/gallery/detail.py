@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.gallery_state import GalleryItemView, SourceView
+from studio.contract.gallery_state import GalleryItemView, SourceView
 from studio.panels.gallery.model import describe_item
 from studio.panels.gallery.preview import AnimatedPreview
 from studio.widgets.image_grid import ImageGrid

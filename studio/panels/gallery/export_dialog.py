@@ -27,7 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.gallery_state import ANIMATED_FORMATS, GalleryExportRequest, GalleryState, GifEstimate
+from studio.contract.gallery_state import (
+    ANIMATED_FORMATS,
+    GalleryExportRequest,
+    GalleryState,
+    GifEstimate,
+)
 from studio.panels.gallery.dialogs import ExportPathDialog
 from studio.panels.gallery.export_form import (
     FORMAT_TITLES,

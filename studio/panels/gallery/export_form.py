@@ -13,7 +13,7 @@ from pathlib import Path
 
 from models.export.sheet import sheet_grid
 from models.export.timeline import animation_indices
-from studio.gallery_state import ExportCapabilities, GalleryExportRequest
+from studio.contract.gallery_state import ExportCapabilities, GalleryExportRequest
 
 FORMAT_TITLES = {"png": "PNG image", "sheet": "Contact sheet (PNG)", "gif": "Animated GIF",
                  "webp": "Animated WebP", "apng": "Animated PNG (APNG)", "mp4": "MP4 video",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from studio.state import AppState
+from studio.contract.app_state import AppState
 
 JOB_KINDS = ("gallery_export-", "gallery_regenerate-", "gallery_remix-")  # worker job id prefixes
 OUTCOMES = {"cancelled": "Cancelled. Nothing was left half-written.",

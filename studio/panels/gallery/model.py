@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QImage
 
-from studio.gallery_state import GalleryItemView
+from studio.contract.gallery_state import GalleryItemView
 from studio.panels.gallery.timing import frame_at
 from studio.widgets.qimage import array_to_qimage
 

@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QMenu
 
-from studio.gallery_state import GalleryChangeDone, GalleryState
+from studio.contract.gallery_state import GalleryChangeDone, GalleryState
 
-UNDO_LIMIT = 100  # steps; the worker keeps a few more (worker_gallery_history.HISTORY_LIMIT)
+UNDO_LIMIT = 100  # steps; the worker keeps a few more (studio.backend.gallery.history)
 
 
 class GalleryCommand(QUndoCommand):

@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
 from models.records import frozen_array
-from studio.map_state import MapState, PointsDecoded, PointsDecodeRequest
+from studio.contract.map_state import MapState, PointsDecoded, PointsDecodeRequest
 
 ANSWER_TIMEOUT_MS = 3000  # a lost answer must not freeze the preview for good
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 
-from studio.map_state import FramesResult, MapState, PathRecord, PointsDecoded
+from studio.contract.map_state import FramesResult, MapState, PathRecord, PointsDecoded
 from studio.panels.map.live import LiveDecoder
 from studio.panels.map.path_model import PathModel
 from studio.panels.map.plot import HANDLE_RADIUS_PX, MapPlot

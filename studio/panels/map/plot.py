@@ -14,7 +14,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPalette, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsPixmapItem, QVBoxLayout, QWidget
 
-from studio.map_state import MapData
+from studio.contract.map_state import MapData
 from studio.panels.map.palette import PATH_COLOR, cluster_brushes, cluster_color
 from studio.panels.map.picking import MapIndex
 from studio.panels.map.thumbnails import HoverTip, ThumbnailLayer

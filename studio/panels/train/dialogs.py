@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from studio.dialogs import PROJECT_SUFFIX, with_suffix
-from studio.dialogs_new_project import unique_project_path
 from studio.settings import Settings
+from studio.window.dialogs import PROJECT_SUFFIX, with_suffix
+from studio.window.new_project_dialog import unique_project_path
 
 
 def default_project_path(folder: str, root: Path | None = None) -> Path:

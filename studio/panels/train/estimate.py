@@ -10,10 +10,10 @@ import math
 
 from PySide6.QtCore import QObject, QTimer
 
+from studio.contract.app_state import AppState
 from studio.panels.train.controls import TrainControls
 from studio.panels.train.formatting import estimate_text
 from studio.panels.train.settings_form import TrainSettingsForm
-from studio.state import AppState
 
 ESTIMATE_DEBOUNCE_MS = 600  # wait until the user stops clicking through settings
 

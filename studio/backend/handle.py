@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
-from studio.state import AppState
-from studio.worker import BackendWorker
+from studio.backend.worker import BackendWorker
+from studio.contract.app_state import AppState
 
 log = logging.getLogger(__name__)
 

@@ -20,21 +20,21 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from models.errors import Cancelled, ProjectError
 from models.records import frozen_array
+from studio.backend.gallery.service import GalleryService
+from studio.backend.jobs import Job, JobRegistry, error_record, throttled_progress
+from studio.backend.map.service import MapService
+from studio.backend.models_backend import ModelsBackend, project_info, to_display_images
+from studio.backend.training import TrainingDriver, TrainingHooks
+from studio.contract.app_state import AppState
+from studio.contract.records import DecodeRequest, DecodeResult, ScanResult
 from studio.demo import is_demo_path
-from studio.records import DecodeRequest, DecodeResult, ScanResult
-from studio.state import AppState
-from studio.worker_backend import ModelsBackend, project_info, to_display_images
-from studio.worker_gallery import GalleryService
-from studio.worker_jobs import Job, JobRegistry, error_record, throttled_progress
-from studio.worker_map import MapService
-from studio.worker_training import TrainingDriver, TrainingHooks
 
 log = logging.getLogger(__name__)
 
 
 class BackendWorker(QObject):
     sig_ready = Signal(object)
-    """worker_backend.BackendInfo once the backend (torch) has loaded."""
+    """studio.backend.models_backend.BackendInfo once the backend (torch) has loaded."""
 
     def __init__(self, state: AppState, backend: Any | None = None) -> None:
         super().__init__()

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig
 from models.records import TrainProgress
+from studio.contract.app_state import AppState
+from studio.contract.records import ErrorRecord, ProjectInfo, ScanResult
 from studio.panels.train.dialogs import FolderDialog, ProjectPathDialog, default_project_path
 from studio.panels.train.estimate import EstimateScheduler
 from studio.panels.train.panel_state import PanelFacts, describe
 from studio.panels.train.views import EmptyState, TrainWorkspace
-from studio.records import ErrorRecord, ProjectInfo, ScanResult
-from studio.state import AppState
 
 SCAN_DEBOUNCE_MS = 300  # image options clicked through quickly trigger one re-scan
 # The worker names jobs "<kind>-<number>"; only these kinds answer our scan / create requests.

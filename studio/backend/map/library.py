@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Slot
 
 from models.errors import LatentiaError
-from studio.map_state import MapState, PathRecord
+from studio.contract.map_state import MapState, PathRecord
 
 Serve = Callable[[str, Callable[[], None]], None]  # (what is being done, the work)
 
@@ -57,7 +57,7 @@ class MapLibrary(QObject):
     # --- saved paths ----------------------------------------------------------------------------
     @Slot(object)
     def _on_save_path(self, record: PathRecord) -> None:
-        from studio.worker_map_ops import save_path
+        from studio.backend.map.requests import save_path
 
         self._serve("saving the path", lambda: self._map_state.sig_paths.emit(
             save_path(self._project_or_fail(), record)))
@@ -71,7 +71,7 @@ class MapLibrary(QObject):
 
     @Slot(str)
     def _on_load_path(self, name: str) -> None:
-        from studio.worker_map_ops import load_path
+        from studio.backend.map.requests import load_path
 
         self._serve("opening the path", lambda: self._map_state.sig_path_loaded.emit(
             load_path(self._project_or_fail(), self._latent_map(), name)))
@@ -101,7 +101,7 @@ class MapLibrary(QObject):
     # --- attribute directions -----------------------------------------------------------------
     @Slot(object)
     def _on_save_direction(self, request: Any) -> None:
-        from studio.worker_map_ops import save_direction
+        from studio.backend.map.requests import save_direction
 
         self._serve("saving the direction", lambda: self._map_state.sig_directions.emit(
             save_direction(self._project_or_fail(), self._require_map(), request)))
@@ -115,7 +115,7 @@ class MapLibrary(QObject):
 
     @Slot()
     def _on_list_directions(self) -> None:
-        from studio.worker_map_ops import direction_names
+        from studio.backend.map.requests import direction_names
 
         self._serve("listing the directions", lambda: self._map_state.sig_directions.emit(
             direction_names(self._project_or_fail())))

@@ -4,7 +4,7 @@ Created by BackendWorker as its child (so it lives in the worker thread) and tol
 project change with `on_project`. Requests arrive from `AppState.gallery` (studio/gallery_state)
 as queued calls; every change is written at once by `models.gallery`, filed in the undo history
 under a token, and followed by a fresh GalleryListing. Long jobs (export, regenerate, remix) are
-in `worker_gallery_jobs.GalleryJobs`.
+in `studio.backend.gallery.jobs.GalleryJobs`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from models.errors import LatentiaError, ProjectError
-from studio.gallery_state import GalleryChange, GalleryChangeDone, GalleryListing
-from studio.records import GalleryAddRequest
-from studio.state import AppState
-from studio.worker_gallery_history import EditHistory
-from studio.worker_gallery_jobs import GalleryJobs, JobRunner
+from studio.backend.gallery.history import EditHistory
+from studio.backend.gallery.jobs import GalleryJobs, JobRunner
+from studio.contract.app_state import AppState
+from studio.contract.gallery_state import GalleryChange, GalleryChangeDone, GalleryListing
+from studio.contract.records import GalleryAddRequest
 
 if TYPE_CHECKING:  # these import torch: the worker thread loads them on first use
     from models.gallery import Gallery, GalleryEdit
@@ -128,7 +128,7 @@ class GalleryService(QObject):
 
     def model_id(self, project: Any) -> str:
         """The project's model now (training may have written a newer checkpoint)."""
-        from studio.worker_gallery_convert import model_id_of
+        from studio.backend.gallery.items import model_id_of
 
         self._model_id = model_id_of(project)
         return self._model_id
@@ -144,7 +144,7 @@ class GalleryService(QObject):
         self._signals.sig_listing.emit(self._listing())
 
     def _listing(self) -> GalleryListing:
-        from studio.worker_gallery_convert import item_view, source_images
+        from studio.backend.gallery.items import item_view, source_images
 
         project = self._project_of()
         if project is None:
@@ -212,7 +212,7 @@ class GalleryService(QObject):
     @Slot(object)
     def _on_add(self, request: GalleryAddRequest) -> None:
         from models.gallery import render_latents
-        from studio.worker_gallery_convert import item_from_request
+        from studio.backend.gallery.items import item_from_request
 
         with self.guarded("adding to the gallery"):
             gallery, project = self.require()

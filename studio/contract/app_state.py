@@ -1,18 +1,18 @@
 """The shared state object: the one place panels, the main window and the worker meet.
 
-Panels never import each other. They read this object, call its `request_*` methods, and
-subscribe to its signals. The backend worker (studio/worker.py) connects to the `sig_request_*`
-signals through queued connections and answers by calling the `publish_*` methods, which
-are slots run on the UI thread. Payloads are immutable records (models.records, studio.records)
-holding numpy arrays: never tensors, QImages or widgets.
+Panels never import each other. They read this object and subscribe to its signals. The
+backend worker (studio/backend/worker.py) connects to the `sig_request_*` signals through
+queued connections and answers with the result signals, delivered queued on the UI thread.
+Payloads are immutable records (models.records, studio.contract) holding numpy arrays:
+never tensors, QImages or widgets.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.gallery_state import GalleryState
-from studio.map_state import MapState
+from studio.contract.gallery_state import GalleryState
+from studio.contract.map_state import MapState
 
 
 class AppState(QObject):
@@ -36,17 +36,17 @@ class AppState(QObject):
     sig_request_export_model = Signal(str)
     """Write a single-file shareable model to this path."""
     sig_request_decode = Signal(object)
-    """A studio.records.DecodeRequest; only the latest pending one is served."""
+    """A studio.contract.records.DecodeRequest; only the latest pending one is served."""
     sig_request_estimate = Signal(object, object)
     """(VAEConfig, TrainConfig): estimate seconds per epoch for the open or scanned folder."""
 
     # --- results, worker -> UI ------------------------------------------------------------
     sig_project_changed = Signal(object)
-    """studio.records.ProjectInfo of the open project, or None when closed."""
+    """studio.contract.records.ProjectInfo of the open project, or None when closed."""
     sig_project_dirty = Signal(bool)
     """True when the project has unsaved changes."""
     sig_scan_finished = Signal(object)
-    """studio.records.ScanResult: ingestion report and preview images of a folder."""
+    """studio.contract.records.ScanResult: ingestion report and preview images of a folder."""
     sig_job_started = Signal(str, str)
     """(job id, human label) of a long job."""
     sig_job_progress = Signal(str, float, str)
@@ -62,18 +62,18 @@ class AppState(QObject):
     sig_estimate = Signal(float)
     """Estimated seconds per epoch (NaN if unknown)."""
     sig_decoded = Signal(object)
-    """studio.records.DecodeResult answering a DecodeRequest."""
+    """studio.contract.records.DecodeResult answering a DecodeRequest."""
     sig_device = Signal(str)
     """Device label for the status bar, e.g. "CPU · bf16 on"."""
     sig_error = Signal(object)
-    """studio.records.ErrorRecord: shown in a dialog with expandable details."""
+    """studio.contract.records.ErrorRecord: shown in a dialog with expandable details."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = None  # latest ProjectInfo, for panels created after it was published
         self.training_state = "idle"
-        self.map = MapState(self)  # the Map and Canvas panels' signals (studio/map_state.py)
-        self.gallery = GalleryState(self)  # the Gallery's signals (studio/gallery_state.py)
+        self.map = MapState(self)  # the Map and Canvas panels' signals
+        self.gallery = GalleryState(self)  # the Gallery's signals
         self.sig_project_changed.connect(self._on_project_changed)
         self.sig_training_state.connect(self._on_training_state)
 

@@ -15,8 +15,8 @@ from models.gallery import GalleryItem, GallerySource, ItemSettings
 from models.gallery.images import find_project_image, image_pixels
 from models.latent_map.maths import EASINGS, INTERPOLATION_MODES
 from models.records import frozen_array
-from studio.gallery_state import GalleryItemView, SourceView
-from studio.records import GalleryAddRequest, ItemRecipe
+from studio.contract.gallery_state import GalleryItemView, SourceView
+from studio.contract.records import GalleryAddRequest, ItemRecipe
 
 log = logging.getLogger(__name__)
 

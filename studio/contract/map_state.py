@@ -1,7 +1,7 @@
 """The Map and Canvas panels' share of the app state: their records and signals.
 
 `MapState` lives on the UI thread as `AppState.map`. The map service in the worker thread
-(studio/worker_map.py) answers its `sig_request_*` signals (queued) with the result signals
+(studio/backend/map/service.py) answers its `sig_request_*` signals (queued) with the result signals
 below; the Map and Canvas panels talk to each other only through its UI-side signals. Every
 payload is an immutable record of read-only numpy arrays: no tensor, QImage or widget.
 """
@@ -250,7 +250,7 @@ class MapState(QObject):
     sig_frame_point = Signal(object)
     """(2,) float map position of the frame the Canvas shows, or None: marked on the map."""
     sig_add_to_gallery = Signal(object)
-    """studio.records.GalleryAddRequest, forwarded to AppState.gallery when it exists."""
+    """studio.contract.records.GalleryAddRequest, forwarded to AppState.gallery when it exists."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

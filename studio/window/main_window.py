@@ -14,26 +14,26 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplicat
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
 from models.config import ProjectConfig
+from studio.backend.models_backend import BackendInfo
+from studio.contract.app_state import AppState
+from studio.contract.records import ErrorRecord, ProjectInfo
 from studio.demo import demo_available
-from studio.dialogs import MODEL_SUFFIX, AboutDialog, ErrorDialog, UserGuideDialog
-from studio.dialogs_preferences import PreferencesDialog
 from studio.icons import app_icon
-from studio.main_window_actions import (
+from studio.panels.gallery.drops import dropped_images
+from studio.settings import Settings
+from studio.theme import apply_color_scheme
+from studio.window.actions import (
     PANEL_NAMES,
     build_menus,
     build_toolbar,
     create_actions,
     refresh_icons,
 )
-from studio.main_window_files import ProjectCommands
-from studio.main_window_status import AppStatusBar
-from studio.panels.gallery.drops import dropped_images
-from studio.records import ErrorRecord, ProjectInfo
-from studio.settings import Settings
-from studio.state import AppState
-from studio.theme import apply_color_scheme
-from studio.welcome import WelcomeView
-from studio.worker_backend import BackendInfo
+from studio.window.dialogs import MODEL_SUFFIX, AboutDialog, ErrorDialog, UserGuideDialog
+from studio.window.preferences_dialog import PreferencesDialog
+from studio.window.project_commands import ProjectCommands
+from studio.window.status_bar import AppStatusBar
+from studio.window.welcome import WelcomeView
 
 DEFAULT_SIZE = (1280, 800)
 MINIMUM_SIZE = (960, 640)
@@ -109,11 +109,11 @@ class MainWindow(QMainWindow):
         which would otherwise delay the first paint of the window."""
         if self.panels.count():
             return
-        from studio.panels.canvas_panel import CanvasPanel
+        from studio.panels.canvas.panel import CanvasPanel
+        from studio.panels.gallery.panel import GalleryPanel
         from studio.panels.gallery.undo import add_to_edit_menu
-        from studio.panels.gallery_panel import GalleryPanel
-        from studio.panels.map_panel import MapPanel
-        from studio.panels.train_panel import TrainPanel
+        from studio.panels.map.panel import MapPanel
+        from studio.panels.train.panel import TrainPanel
 
         state = self._state
         gallery = GalleryPanel(state)

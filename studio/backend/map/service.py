@@ -2,8 +2,9 @@
 
 `BackendWorker` creates one `MapService` as its child (so it moves to the worker thread with
 it), tells it when a project is adopted or a training run ends, and hands it the job runner.
-Requests arrive from `AppState.map` (studio.map_state.MapState) as queued calls. The backend
-(`models.latent_map`, which imports torch) is imported on first use, in this thread.
+Requests arrive from `AppState.map` (studio.contract.map_state.MapState) as queued calls.
+The backend (`models.latent_map`, which imports torch) is imported on first use, in this
+thread.
 
 Requests of the same kind coalesce: while one is being served, newer ones overwrite the
 pending one, so a drag that outruns the decoder is answered with its latest position. Each
@@ -23,16 +24,16 @@ from PySide6.QtCore import QObject, QTimer, Slot
 
 from models.errors import LatentiaError
 from models.records import frozen_array
-from studio.map_state import (
+from studio.backend.jobs import Job
+from studio.backend.map.library import MapLibrary, has_images
+from studio.contract.app_state import AppState
+from studio.contract.map_state import (
     MapBuildRequest,
     MapOptions,
     MapStatus,
     PointsDecoded,
     PointsDecodeRequest,
 )
-from studio.state import AppState
-from studio.worker_jobs import Job
-from studio.worker_map_library import MapLibrary, has_images
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +155,8 @@ class MapService(QObject):
         built: list = []
 
         def work(job: Job) -> None:
-            from studio import worker_map_build as build
-            from studio.worker_map_ops import project_map
+            from studio.backend.map import map_data as build
+            from studio.backend.map.requests import project_map
 
             self._map_state.sig_status.emit(MapStatus("building", "Building the map…",
                                                       job.job_id))
@@ -234,27 +235,27 @@ class MapService(QObject):
             self._report(exc, doing)
 
     def _serve_frames(self, request: Any) -> None:
-        from studio.worker_map_ops import render_frames
+        from studio.backend.map.requests import render_frames
 
         self._hold_training()
         self._serve("drawing the animation", lambda: self._map_state.sig_frames.emit(
             render_frames(self._project(), self._require_map(), request)))
 
     def _serve_sample(self, request: Any) -> None:
-        from studio.worker_map_ops import samples
+        from studio.backend.map.requests import samples
 
         self._serve("drawing new images", lambda: self._map_state.sig_generated.emit(
             samples(self._project(), self._map, request)))
 
     def _serve_attribute(self, request: Any) -> None:
-        from studio.worker_map_ops import attribute_edits
+        from studio.backend.map.requests import attribute_edits
 
         self._serve("applying the attribute", lambda: self._map_state.sig_generated.emit(
             attribute_edits(self._project(), request)))
 
     @Slot(int)
     def _on_reconstruction(self, index: int) -> None:
-        from studio.worker_map_ops import image_pair
+        from studio.backend.map.requests import image_pair
 
         self._serve("reconstructing the image", lambda: self._map_state.sig_reconstruction.emit(
             image_pair(self._project(), self._require_map(), index)))

@@ -2,7 +2,7 @@
 delete (all undoable), regenerate with the current model and export; and Remix, which finds a
 dropped export's latent codes.
 
-A view over `AppState.gallery` (studio/gallery_state.py): every change is a request to the
+A view over `AppState.gallery` (studio/contract/gallery_state.py): every change is a request to the
 worker, and the grid shows the listing the worker sends back. The parts live in
 `studio/panels/gallery/`.
 """
@@ -16,7 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from studio.gallery_state import (
+from studio.contract.app_state import AppState
+from studio.contract.gallery_state import (
     ExportCapabilities,
     ExportConfirmation,
     ExportDone,
@@ -26,6 +27,7 @@ from studio.gallery_state import (
     GalleryListing,
     RemixRecord,
 )
+from studio.contract.records import ProjectInfo
 from studio.panels.gallery.actions import build_toolbar, create_actions
 from studio.panels.gallery.detail import GalleryDetail
 from studio.panels.gallery.dialogs import OverwriteDialog, RegenerateDialog, RemixFileDialog
@@ -37,8 +39,6 @@ from studio.panels.gallery.model import GalleryModel
 from studio.panels.gallery.ordering import moved_by
 from studio.panels.gallery.remix_view import RemixView
 from studio.panels.gallery.undo import GalleryUndo
-from studio.records import ProjectInfo
-from studio.state import AppState
 from studio.widgets.banner import MessageBanner
 
 EMPTY_TEXT = ("Nothing saved yet.\n\nMake a still or an animation on the Canvas and choose "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
-from studio.state import AppState
+from studio.contract.app_state import AppState
 
 MESSAGE_MS = 5000  # how long "Saved" and friends stay visible
 OUTCOME_WORDS = {"done": "done", "cancelled": "cancelled", "failed": "failed"}

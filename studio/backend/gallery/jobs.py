@@ -19,7 +19,9 @@ from PySide6.QtCore import QObject, QTimer, Slot
 
 from models.errors import LatentiaError
 from models.records import frozen_array
-from studio.gallery_state import (
+from studio.backend.jobs import Job, throttled_progress
+from studio.contract.app_state import AppState
+from studio.contract.gallery_state import (
     ExportConfirmation,
     ExportDone,
     GalleryExportRequest,
@@ -27,11 +29,9 @@ from studio.gallery_state import (
     RegenerateRequest,
     RemixRecord,
 )
-from studio.state import AppState
-from studio.worker_jobs import Job, throttled_progress
 
 if TYPE_CHECKING:
-    from studio.worker_gallery import GalleryService
+    from studio.backend.gallery.service import GalleryService
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class GalleryJobs(QObject):
     @Slot()
     def _on_capabilities(self) -> None:
         with self._service.guarded("checking the export formats"):
-            from studio.worker_gallery_export import capabilities
+            from studio.backend.gallery.export import capabilities
 
             self._signals.sig_capabilities.emit(capabilities())
 
@@ -72,7 +72,7 @@ class GalleryJobs(QObject):
     @Slot(object)
     def _on_export(self, request: GalleryExportRequest) -> None:
         from models.gallery import item_provenance
-        from studio.worker_gallery_export import (
+        from studio.backend.gallery.export import (
             check_request,
             existing_targets,
             write_export,
@@ -111,7 +111,7 @@ class GalleryJobs(QObject):
         request, self._pending_estimate = self._pending_estimate, None
         if request is None:
             return
-        from studio.worker_gallery_export import estimate_gif
+        from studio.backend.gallery.export import estimate_gif
 
         try:
             size, shown = estimate_gif(request, self._service.frames(request.item_id))

@@ -1,6 +1,6 @@
 """The Map panel: every image of the project as a dot, placed so that alike images sit close.
 
-A view over `AppState.map` (studio.map_state.MapState): its results (status, map, decoded
+A view over `AppState.map` (studio.contract.map_state.MapState): its results (status, map, decoded
 points, reconstructions, saved paths) update the parts in `studio/panels/map/`; gestures on the
 map become its requests. Hover shows an image, click compares it with its reconstruction,
 Shift/Ctrl-drag selects, and dragging with "Draw path" draws the image at the cursor live and
@@ -15,14 +15,14 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from models.records import frozen_array
-from studio.map_state import CurrentImage, ImagePair, MapData, MapStatus, PathRecord
+from studio.contract.app_state import AppState
+from studio.contract.map_state import CurrentImage, ImagePair, MapData, MapStatus, PathRecord
 from studio.panels.map.controls import MapControls, default_point_size
 from studio.panels.map.geometry import in_polygon, in_rectangle
 from studio.panels.map.pages import BuildingPage, MessagePage
 from studio.panels.map.path_editor import PathEditor
 from studio.panels.map.plot import MapPlot
 from studio.panels.map.sidebar import MapSidebar
-from studio.state import AppState
 
 TITLES = {"none": "No project open", "untrained": "Not trained yet",
           "model_file": "No map for an exported model", "failed": "The map could not be built",

@@ -1,10 +1,11 @@
 """The Canvas panel: animations through latent space, new samples and attribute edits.
 
-A view over `AppState.map` (studio.map_state.MapState). A path drawn on the Map arrives as a
-PathRecord and is rendered into frames by the worker (`path_frames`); keyframes picked from the
-Map selection (or from samples) are joined by slerp, lerp or norm-lerp. The frames play on the
-Stage (filmstrip, scrub, loop, ping-pong) with each frame's nearest real image; anything shown
-can go to the gallery with its recipe. Nothing here touches the model or a thread.
+A view over `AppState.map` (studio.contract.map_state.MapState). A path drawn on the Map
+arrives as a PathRecord and is rendered into frames by the worker (`path_frames`); keyframes
+picked from the Map selection (or from samples) are joined by slerp, lerp or norm-lerp. The
+frames play on the Stage (filmstrip, scrub, loop, ping-pong) with each frame's nearest real
+image; anything shown can go to the gallery with its recipe. Nothing here touches the model
+or a thread.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from models.records import frozen_array
-from studio.map_state import (
+from studio.contract.app_state import AppState
+from studio.contract.map_state import (
     CurrentImage,
     FramesRequest,
     FramesResult,
@@ -25,6 +27,7 @@ from studio.map_state import (
     MapStatus,
     PathRecord,
 )
+from studio.contract.records import ProjectInfo
 from studio.panels.canvas import animation as anim
 from studio.panels.canvas.animator import Animator
 from studio.panels.canvas.gallery_box import GalleryBox
@@ -33,8 +36,6 @@ from studio.panels.canvas.generation import Generation
 from studio.panels.canvas.keyframes import KeyframeList
 from studio.panels.canvas.pages import CanvasMessage
 from studio.panels.canvas.stage import Stage
-from studio.records import ProjectInfo
-from studio.state import AppState
 from studio.widgets.collapsible import CollapsibleSection
 
 RERENDER_DELAY_MS = 150  # settings clicked through quickly cause one render

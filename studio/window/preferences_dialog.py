@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.config import FIT_MODES, RESOLUTION_PRESETS
-from studio.dialogs_new_project import FIT_LABELS
 from studio.settings import COLOR_SCHEMES, Settings
+from studio.window.new_project_dialog import FIT_LABELS
 
 SCHEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 

@@ -1,7 +1,7 @@
 """What the map service asks of `models.latent_map`, one function per request (Qt-free).
 
 Each takes the open project (and the current `LatentMap`) and a request record from
-studio.map_state, and returns the answering record. Imported by the worker only, so torch
+studio.contract.map_state, and returns the answering record. Imported by the worker only, so torch
 stays out of the UI thread's imports.
 """
 
@@ -16,7 +16,7 @@ import models.latent_map as maps
 from models.errors import LatentiaError
 from models.latent_map.maths import LatentMap
 from models.records import frozen_array
-from studio.map_state import (
+from studio.contract.map_state import (
     AttributeRequest,
     DirectionRequest,
     FramesRequest,

@@ -20,8 +20,8 @@ from PySide6.QtCore import QObject, QTimer
 from models.config import TrainConfig
 from models.errors import Cancelled
 from models.records import PreviewImages, TrainProgress
-from studio.state import AppState
-from studio.worker_jobs import Job, JobRegistry
+from studio.backend.jobs import Job, JobRegistry
+from studio.contract.app_state import AppState
 
 STEP_INTERVAL_S = 0.1  # ~10 step records a second: more than a plot can show, fewer floods the UI
 PREVIEW_INTERVAL_S = 3.0  # previews cost a few decoder passes; every few seconds feels live

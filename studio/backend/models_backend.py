@@ -16,7 +16,7 @@ import numpy as np
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
 from models.records import frozen_array
-from studio.records import ProjectInfo
+from studio.contract.records import ProjectInfo
 
 ProgressFn = Callable[[int, int], None]
 StopFn = Callable[[], bool]

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio import __version__
+from studio.backend.models_backend import BackendInfo
+from studio.contract.records import ErrorRecord
 from studio.icons import RESOURCES, app_icon
-from studio.records import ErrorRecord
-from studio.worker_backend import BackendInfo
 
 PROJECT_SUFFIX = ".latentia"
 MODEL_SUFFIX = ".latentia-model"

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.config import FIT_MODES, RESOLUTION_PRESETS, IngestConfig, ProjectConfig
-from studio.dialogs import PROJECT_SUFFIX
 from studio.settings import Settings
+from studio.window.dialogs import PROJECT_SUFFIX
 
 SIZE_NOTES = {32: "fastest, icons and tiny sprites", 64: "recommended, trains quickly on a CPU",
               128: "more detail, best with a GPU", 256: "needs a GPU and thousands of images"}

@@ -17,7 +17,7 @@ from models.export.settings import GIF_MAX_FPS, MAX_FPS, MAX_HOLD_MS, MAX_LOOP, 
 from models.export.sheet import MAX_SPACING
 from models.export.timeline import build_timeline
 from models.gallery.exporting import SIDECAR_FORMATS, ExportRequest, export_frames
-from studio.gallery_state import ExportCapabilities, GalleryExportRequest
+from studio.contract.gallery_state import ExportCapabilities, GalleryExportRequest
 
 _FALLBACK_MAX_PIXELS = 89_478_485  # Pillow's default decompression-bomb limit
 

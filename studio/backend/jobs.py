@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models.errors import Cancelled, LatentiaError
-from studio.records import ErrorRecord
+from studio.contract.records import ErrorRecord
 
 log = logging.getLogger(__name__)
 

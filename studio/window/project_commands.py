@@ -13,18 +13,18 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from models.errors import LatentiaError
+from studio.contract.app_state import AppState
+from studio.contract.records import ErrorRecord, ProjectInfo
 from studio.demo import prepare_demo_copy
-from studio.dialogs import (
+from studio.settings import Settings
+from studio.window.dialogs import (
     MODEL_SUFFIX,
     PROJECT_SUFFIX,
     ErrorDialog,
     FileDialogs,
     UnsavedChangesDialog,
 )
-from studio.dialogs_new_project import NewProjectDialog
-from studio.records import ErrorRecord, ProjectInfo
-from studio.settings import Settings
-from studio.state import AppState
+from studio.window.new_project_dialog import NewProjectDialog
 
 
 def is_project_path(path: Path) -> bool:

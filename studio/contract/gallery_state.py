@@ -1,7 +1,7 @@
 """The Gallery's share of the app state: its requests, its results and the records they carry.
 
 Created once as `AppState.gallery`. The Gallery panel (and the Canvas, for "Add to gallery")
-emit the `sig_request_*` signals; the worker's GalleryService (studio/worker_gallery.py) answers
+emit the `sig_request_*` signals; the worker's GalleryService (studio/backend/gallery/) answers
 with the result signals. Every payload is a frozen record of plain values and read-only numpy
 arrays: no models.gallery object ever reaches a panel.
 
@@ -188,7 +188,7 @@ class GalleryState(QObject):
     sig_request_listing = Signal()
     """Send the gallery of the open project now and after every change (the panel asks)."""
     sig_request_add = Signal(object)
-    """studio.records.GalleryAddRequest: save a still or animation made on the Canvas."""
+    """studio.contract.records.GalleryAddRequest: save a still or animation made on the Canvas."""
     sig_request_change = Signal(object)
     """GalleryChange: rename, delete or reorder."""
     sig_request_undo = Signal(int)
@@ -248,7 +248,7 @@ class GalleryState(QObject):
                 and data.method == record.map_method)
 
     def _map_data(self) -> object | None:
-        """The Map panel's current map (studio.map_state.MapData), if any."""
+        """The Map panel's current map (studio.contract.map_state.MapData), if any."""
         return getattr(getattr(self.parent(), "map", None), "data", None)
 
     def mark_on_map(self, record: RemixRecord) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 from models.errors import Cancelled
 from models.latent_map.maths import LatentMap, MapBounds
 from models.records import frozen_array
-from studio.map_state import MapData
+from studio.contract.map_state import MapData
 
 THUMBNAIL_BUDGET_BYTES = 96 * 2**20  # what the UI may hold for hover and "show thumbnails"
 MAX_THUMBNAIL = 64  # pixels a side: enough for a hover tip; the click shows the full image
