@@ -26,3 +26,18 @@ def is_project_path(path: str | Path) -> bool:
 def is_model_file_path(path: str | Path) -> bool:
     """True for the path of an exported single-file model (it has no images, cannot train)."""
     return str(path).endswith(MODEL_SUFFIX)
+
+
+def with_suffix(path: str, suffix: str) -> str:
+    """`path`, ending in `suffix` (added when a file dialog left it out)."""
+    return path if path.endswith(suffix) else path + suffix
+
+
+def free_project_path(folder: str | Path, stem: str) -> Path:
+    """`folder/stem.latentia`, numbered ("stem 2.latentia", ...) when that exists."""
+    candidate = Path(folder) / f"{stem}{PROJECT_SUFFIX}"
+    number = 2
+    while candidate.exists():
+        candidate = Path(folder) / f"{stem} {number}{PROJECT_SUFFIX}"
+        number += 1
+    return candidate

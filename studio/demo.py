@@ -14,12 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 
 from models.errors import ProjectError
+from models.project_files import PROJECT_SUFFIX, free_project_path
 from studio.icons import RESOURCES
 
 DEMO_SOURCE = RESOURCES / "demo" / "project"
 DEMO_IMAGES = RESOURCES / "demo" / "images"
 DEMO_STEM = "Shapes demo"
-DEMO_SUFFIX = ".latentia"
 
 
 def demo_available() -> bool:
@@ -44,7 +44,7 @@ def prepare_demo_copy(workspace: Path | None = None, in_use: str | None = None) 
     try:
         workspace.mkdir(parents=True, exist_ok=True)
         _remove_old_copies(workspace, in_use)
-        target = _free_name(workspace)
+        target = free_project_path(workspace, DEMO_STEM)
         # Copy beside the target first so a failed copy never leaves half a demo behind.
         staging = Path(tempfile.mkdtemp(prefix=".demo-", dir=workspace))
         try:
@@ -59,18 +59,9 @@ def prepare_demo_copy(workspace: Path | None = None, in_use: str | None = None) 
 
 def _remove_old_copies(workspace: Path, in_use: str | None) -> None:
     keep = Path(in_use).resolve() if in_use else None
-    for old in workspace.glob(f"{DEMO_STEM}*{DEMO_SUFFIX}"):
+    for old in workspace.glob(f"{DEMO_STEM}*{PROJECT_SUFFIX}"):
         if old.resolve() != keep:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _free_name(workspace: Path) -> Path:
-    target = workspace / f"{DEMO_STEM}{DEMO_SUFFIX}"
-    number = 2
-    while target.exists():
-        target = workspace / f"{DEMO_STEM} {number}{DEMO_SUFFIX}"
-        number += 1
-    return target
 
 
 def is_demo_path(path: str | Path, workspace: Path | None = None) -> bool:

@@ -102,8 +102,10 @@ def image_grid(images: np.ndarray, columns: int, spacing: int = 2) -> np.ndarray
     import torch
     from torchvision.utils import make_grid
 
+    from models.pixels import to_uint8_images
+
     grid = make_grid(torch.from_numpy(images), nrow=columns, padding=spacing, pad_value=1.0)
-    return (grid.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
+    return to_uint8_images(grid.numpy()[None])[0]  # (H, W, C)
 
 
 def run_sample(args: argparse.Namespace) -> int:

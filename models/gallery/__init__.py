@@ -34,8 +34,8 @@ _EXPORTS = {
     "locate_remix": "models.gallery.remix",
     "regenerate": "models.gallery.render",
     "render_latents": "models.gallery.render",
-    "to_model_input": "models.gallery.render",
-    "to_pixels": "models.gallery.render",
+    "to_model_input": "models.pixels",
+    "to_uint8_images": "models.pixels",
     "Gallery": "models.gallery.store",
     "GalleryEdit": "models.gallery.store",
 }

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from models.errors import LatentiaError
-from models.gallery.render import to_model_input
 from models.ingest import load_image
+from models.pixels import to_model_input
 
 if TYPE_CHECKING:
     from models.project import Project

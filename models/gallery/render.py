@@ -9,6 +9,7 @@ import numpy as np
 
 from models.errors import Cancelled, LatentiaError
 from models.gallery.item import GalleryItem
+from models.pixels import to_uint8_images
 
 if TYPE_CHECKING:
     from models.project import Project
@@ -17,18 +18,6 @@ DECODE_BATCH = 32  # frames per decode call: progress every ~0.1 s on a CPU at 6
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames in all)
 StopCallback = Callable[[], bool]
-
-
-def to_pixels(images: np.ndarray) -> np.ndarray:
-    """Decoder output float (N, C, S, S) in [0, 1] -> uint8 (N, S, S, C), rounded."""
-    scaled = np.clip(np.asarray(images, dtype=np.float32), 0.0, 1.0) * 255.0
-    return np.rint(scaled).astype(np.uint8).transpose(0, 2, 3, 1).copy()
-
-
-def to_model_input(pixels: np.ndarray) -> np.ndarray:
-    """uint8 (S, S, C) or (N, S, S, C) -> float32 (N, C, S, S) in [0, 1], as the encoder wants."""
-    stack = pixels[None] if pixels.ndim == 3 else pixels
-    return stack.transpose(0, 3, 1, 2).astype(np.float32) / 255.0
 
 
 def render_latents(project: Project, latents: np.ndarray, *,
@@ -46,7 +35,7 @@ def render_latents(project: Project, latents: np.ndarray, *,
     for start in range(0, len(codes), DECODE_BATCH):
         if should_stop is not None and should_stop():
             raise Cancelled("decoding was stopped")
-        frames.append(to_pixels(project.decode(codes[start:start + DECODE_BATCH])))
+        frames.append(to_uint8_images(project.decode(codes[start:start + DECODE_BATCH])))
         if progress is not None:
             progress(min(start + DECODE_BATCH, len(codes)), len(codes))
     return np.concatenate(frames)

@@ -22,6 +22,7 @@ import torch
 
 from models.errors import LatentiaError
 from models.latent_map.maths import LatentMap, NearestMatches, interpolate, resample_path
+from models.pixels import to_uint8_images
 from models.records import frozen_array
 
 if TYPE_CHECKING:
@@ -90,11 +91,6 @@ def decode_latents(project: Project, latents: np.ndarray) -> np.ndarray:
     with decode_threads(codes.shape[0]), torch.inference_mode():
         pixels = project.decode(codes)  # (M, C, S, S) float32 in [0, 1]
     return to_uint8_images(pixels)
-
-
-def to_uint8_images(pixels: np.ndarray) -> np.ndarray:
-    """(M, C, S, S) floats in [0, 1] -> (M, S, S, C) uint8, rounded to the nearest level."""
-    return np.ascontiguousarray((pixels.transpose(0, 2, 3, 1) * 255.0 + 0.5).astype(np.uint8))
 
 
 def decode_points(project: Project, latent_map: LatentMap, points: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from models.latent_map.store import (
     require_project_folder,
     write_arrays,
 )
+from models.pixels import to_model_input
 from models.records import frozen_array
 
 if TYPE_CHECKING:
@@ -87,9 +88,7 @@ def _encode_batches(project: Project, images: np.ndarray, batch: int, progress: 
         for start in range(0, count, batch):
             check_stop(should_stop, "encoding the images")
             stop = min(start + batch, count)
-            # (B, S, S, C) uint8 -> (B, C, S, S) float view in NHWC memory, which is exactly
-            # the channels_last layout the model wants: no extra copy.
-            chunk = (images[start:stop].astype(np.float32) / 255.0).transpose(0, 3, 1, 2)
+            chunk = to_model_input(np.asarray(images[start:stop]))  # (B, C, S, S) float32
             means[start:stop], logvars[start:stop] = project.encode(chunk)
             if progress is not None:
                 progress(stop / count, f"Encoding images ({stop} of {count})")

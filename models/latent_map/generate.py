@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from models.errors import LatentiaError, ProjectError
-from models.latent_map.decoding import decode_latents, decode_threads, to_uint8_images
+from models.latent_map.decoding import decode_latents, decode_threads
 from models.latent_map.maths import (
     ClusterSampler,
     LatentMap,
@@ -26,6 +26,7 @@ from models.latent_map.maths import (
     attribute_direction,
 )
 from models.latent_map.store import map_folder, read_arrays, write_arrays
+from models.pixels import to_uint8_images
 from models.records import frozen_array
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from models.loss import elbo_loss, latent_health, psnr_db
+from models.pixels import to_uint8_images
 from models.prior import LatentPrior
 from models.records import LatentHealth, Metrics, PreviewImages, frozen_array
 from models.training.data import to_tensor
@@ -15,12 +16,6 @@ from models.vae import VAE
 
 EVAL_BATCH = 128
 MAX_EVAL_IMAGES = 512  # enough for stable metrics; validation stays a few % of training time
-
-
-def to_uint8_images(x: torch.Tensor) -> np.ndarray:
-    """float (N, C, S, S) in [0, 1] -> uint8 (N, S, S, C)."""
-    pixels = (x.detach().float().clamp(0, 1) * 255).round().to(torch.uint8)
-    return pixels.permute(0, 2, 3, 1).numpy()
 
 
 @torch.no_grad()
@@ -73,8 +68,8 @@ def make_previews(model: VAE, images: np.ndarray, preview_idx: np.ndarray, prior
     z = torch.from_numpy(prior.sample(len(preview_idx), temperature=1.0, seed=seed)).to(device)
     samples = model.decode(z)
     return PreviewImages(originals=frozen_array(images[np.sort(preview_idx)]),
-                         reconstructions=frozen_array(to_uint8_images(reconstructions.cpu())),
-                         samples=frozen_array(to_uint8_images(samples.cpu())), step=step)
+                         reconstructions=frozen_array(to_uint8_images(reconstructions.float().cpu())),
+                         samples=frozen_array(to_uint8_images(samples.float().cpu())), step=step)
 
 
 def fit_prior(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.device,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
+from studio.backend.seams import Backend
 from studio.backend.worker import BackendWorker
 from studio.contract.app_state import AppState
 
@@ -20,7 +20,7 @@ class WorkerHandle(QObject):
 
     sig_shutdown = Signal()
 
-    def __init__(self, state: AppState, backend: Any | None = None,
+    def __init__(self, state: AppState, backend: Backend | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.thread = QThread()

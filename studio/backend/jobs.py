@@ -10,17 +10,20 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models.errors import Cancelled, LatentiaError
-from studio.contract.records import ErrorRecord
+from studio.backend.pacing import Throttle
+from studio.contract.project_records import ErrorRecord, JobKind
 
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second; more only floods the UI
+
+
+EmitProgress = Callable[[str, float, str], None]  # AppState.sig_job_progress.emit
 
 
 @dataclass
@@ -30,10 +33,29 @@ class Job:
     job_id: str
     label: str
     cancelled: threading.Event = field(default_factory=threading.Event)
-    last_progress: float = 0.0
+    throttle: Throttle = field(default_factory=lambda: Throttle(PROGRESS_INTERVAL_S))
 
     def should_stop(self) -> bool:
         return self.cancelled.is_set()
+
+    def progress(self, emit: EmitProgress) -> Callable[[float, str], None]:
+        """A backend `progress(fraction, text)` callback emitting at most every
+        PROGRESS_INTERVAL_S (the end, fraction 1, always)."""
+
+        def progress(fraction: float, text: str) -> None:
+            if self.throttle.due(final=fraction >= 1.0):
+                emit(self.job_id, float(fraction), text)
+
+        return progress
+
+    def counted_progress(self, emit: EmitProgress, unit: str) -> Callable[[int, int], None]:
+        """A backend `progress(done, total)` callback: "12 of 340 <unit>", throttled."""
+        report = self.progress(emit)
+
+        def progress(done: int, total: int) -> None:
+            report(done / total if total > 0 else -1.0, f"{done:,} of {total:,} {unit}")
+
+        return progress
 
 
 class JobRegistry:
@@ -45,8 +67,8 @@ class JobRegistry:
         self._counter = itertools.count(1)
         self._closing = threading.Event()
 
-    def start(self, kind: str, label: str) -> Job:
-        job = Job(f"{kind}-{next(self._counter)}", label)
+    def start(self, kind: JobKind, label: str) -> Job:
+        job = Job(f"{kind.value}-{next(self._counter)}", label)
         if self._closing.is_set():
             job.cancelled.set()
         with self._lock:
@@ -76,21 +98,6 @@ class JobRegistry:
     @property
     def closing(self) -> bool:
         return self._closing.is_set()
-
-
-def throttled_progress(job: Job, emit: Callable[[str, float, str], None],
-                       detail: Callable[[int, int], str]) -> Callable[[int, int], None]:
-    """A backend `progress(done, total)` callback that emits at most every PROGRESS_INTERVAL_S."""
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - job.last_progress < PROGRESS_INTERVAL_S:
-            return
-        job.last_progress = now
-        fraction = done / total if total > 0 else -1.0
-        emit(job.job_id, fraction, detail(done, total))
-
-    return progress
 
 
 def error_record(exc: BaseException, doing: str) -> ErrorRecord:

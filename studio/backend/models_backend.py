@@ -1,35 +1,18 @@
 """The worker's door to `models`: every import of the backend (and so of torch) happens here,
 on first use, inside the worker thread, after the window is on screen.
 
-`BackendWorker` talks to an object with the methods of `ModelsBackend`; tests hand it a fake
-with the same methods to exercise the worker without training a network.
+`ModelsBackend` is the `studio.backend.seams.Backend` the app uses; tests hand the worker a
+fake with the same methods to exercise it without training a network.
 """
 
 from __future__ import annotations
 
-import platform
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
-from models.records import frozen_array
-from studio.contract.records import ProjectInfo
-
-ProgressFn = Callable[[int, int], None]
-StopFn = Callable[[], bool]
-
-
-@dataclass(frozen=True)
-class BackendInfo:
-    """Versions and compute device, reported once the backend is loaded (About dialog)."""
-
-    torch_version: str
-    numpy_version: str
-    device: str  # e.g. "CPU" or "GPU · NVIDIA H100"
-    python_version: str = platform.python_version()
+from models.records import IngestReport
+from studio.backend.seams import CountProgress, ShouldStop, WorkerProject
+from studio.contract.project_records import BackendInfo, ProjectInfo
 
 
 class ModelsBackend:
@@ -54,20 +37,20 @@ class ModelsBackend:
             device = "CPU"
         return BackendInfo(torch.__version__, np.__version__, device)
 
-    def open_project(self, path: str) -> Any:
+    def open_project(self, path: str) -> WorkerProject:
         import models
 
         return models.open_project(path)
 
     def create_project(self, project_path: str, folder: str, config: ProjectConfig,
-                       progress: ProgressFn, should_stop: StopFn) -> Any:
+                       progress: CountProgress, should_stop: ShouldStop) -> WorkerProject:
         import models
 
         return models.Project.create(project_path, folder, config, progress=progress,
                                      should_stop=should_stop)
 
-    def scan_folder(self, folder: str, config: IngestConfig, progress: ProgressFn,
-                    should_stop: StopFn) -> tuple[Any, np.ndarray]:
+    def scan_folder(self, folder: str, config: IngestConfig, progress: CountProgress,
+                    should_stop: ShouldStop) -> tuple[IngestReport, np.ndarray]:
         from models.ingest import scan_report
 
         return scan_report(folder, config, limit_preview=8, progress=progress,
@@ -79,7 +62,7 @@ class ModelsBackend:
         return float(models.estimate_seconds_per_epoch(vae, train, image_count))
 
 
-def project_info(project: Any, is_demo: bool) -> ProjectInfo:
+def project_info(project: WorkerProject, is_demo: bool) -> ProjectInfo:
     """The UI's immutable view of an open backend project."""
     return ProjectInfo(
         path=str(project.path), name=project.name, source_folder=str(project.source_folder),
@@ -87,10 +70,5 @@ def project_info(project: Any, is_demo: bool) -> ProjectInfo:
         channels=int(project.channels), latent_dim=int(project.latent_dim),
         trained_steps=int(project.trained_steps), config=project.config,
         report=project.report, history=tuple(project.history), is_demo=is_demo,
+        is_model_file=bool(project.read_only),
     )
-
-
-def to_display_images(images: np.ndarray) -> np.ndarray:
-    """float (N, C, S, S) in [0, 1] -> read-only uint8 (N, S, S, C) for QImage."""
-    pixels = np.clip(np.rint(np.asarray(images, dtype=np.float32) * 255.0), 0, 255)
-    return frozen_array(pixels.astype(np.uint8).transpose(0, 2, 3, 1))

@@ -11,17 +11,17 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from models.config import TrainConfig
 from models.errors import Cancelled
 from models.records import PreviewImages, TrainProgress
 from studio.backend.jobs import Job, JobRegistry
+from studio.backend.pacing import Throttle
+from studio.backend.seams import WorkerHost, WorkerProject
 from studio.contract.app_state import AppState
+from studio.contract.project_records import JobKind, JobOutcome, TrainingState
 
 STEP_INTERVAL_S = 0.1  # ~10 step records a second: more than a plot can show, fewer floods the UI
 PREVIEW_INTERVAL_S = 3.0  # previews cost a few decoder passes; every few seconds feels live
@@ -33,7 +33,7 @@ HOLD_AFTER_INTERACTION_S = 0.3
 class TrainingSession:
     """The trainer of the open project and the state of its current run."""
 
-    def __init__(self, project: Any, config: TrainConfig | None, job: Job) -> None:
+    def __init__(self, project: WorkerProject, config: TrainConfig | None, job: Job) -> None:
         self.job = job
         # the panel's length means "this much more" when the project was trained before
         settings = project.more_training(config) if config else project.config.train
@@ -45,8 +45,8 @@ class TrainingSession:
         self.latest: TrainProgress | None = None
         self._stop = threading.Event()  # set from the UI thread as well
         self._items = self.trainer.run(should_stop=self.should_stop)
-        self._last_step_emit = 0.0
-        self._last_preview = time.monotonic()
+        self._step_reports = Throttle(STEP_INTERVAL_S)
+        self._previews = Throttle(PREVIEW_INTERVAL_S, start_due=False)
 
     # --- control (any thread) -----------------------------------------------------------------
     def should_stop(self) -> bool:
@@ -72,23 +72,13 @@ class TrainingSession:
 
     def should_publish(self, progress: TrainProgress) -> bool:
         """Every non-step record; step records at most every STEP_INTERVAL_S."""
-        if progress.kind != "step":
-            return True
-        now = time.monotonic()
-        if now - self._last_step_emit < STEP_INTERVAL_S:
-            return False
-        self._last_step_emit = now
-        return True
+        return progress.kind != "step" or self._step_reports.due()
 
     def preview_due(self) -> bool:
-        now = time.monotonic()
-        if now - self._last_preview < PREVIEW_INTERVAL_S:
-            return False
-        self._last_preview = now
-        return True
+        return self._previews.due()
 
     def previews(self) -> PreviewImages:
-        self._last_preview = time.monotonic()
+        self._previews.restart()
         return self.trainer.previews()
 
     def close(self) -> None:
@@ -104,25 +94,25 @@ class TrainingSession:
         return progress.step / progress.total_steps if progress.total_steps > 0 else -1.0
 
 
-@dataclass(frozen=True)
-class TrainingHooks:
-    """What the driver tells the worker that owns the project."""
-
-    report: Callable[[BaseException, str], None]  # an error while doing something
-    step_taken: Callable[[], None]  # weights changed since the last save
-    checkpoint_written: Callable[[], None]  # weights are on disk: autosave the project
-    run_ended: Callable[[str], None]  # outcome "done" | "cancelled" | "failed"
-
-
 class TrainingDriver(QObject):
-    """Runs at most one TrainingSession in slices, living in and called from the worker thread."""
+    """Runs at most one TrainingSession in slices, living in and called from the worker thread.
 
-    def __init__(self, state: AppState, jobs: JobRegistry, hooks: TrainingHooks,
+    Its signals reach the BackendWorker directly (both live in the worker thread).
+    """
+
+    sig_step_taken = Signal()
+    """The weights changed since the last save."""
+    sig_checkpoint_written = Signal()
+    """The weights are on disk: the project can be saved with them."""
+    sig_run_ended = Signal(str)
+    """JobOutcome of the run; the project's steps and history changed."""
+
+    def __init__(self, state: AppState, jobs: JobRegistry, host: WorkerHost,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._state = state
         self._jobs = jobs
-        self._hooks = hooks
+        self._host = host
         self.session: TrainingSession | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -130,35 +120,35 @@ class TrainingDriver(QObject):
         self._timer.timeout.connect(self._slice)
         self._hold_until = 0.0  # time.monotonic() before which no training step starts
 
-    def start(self, project: Any, config: TrainConfig | None) -> None:
+    def start(self, project: WorkerProject, config: TrainConfig | None) -> None:
         """Start (or, when paused, resume) training; errors propagate to the caller."""
         if self.session is not None:
             self.resume()
             return
-        job = self._jobs.start("train", f"Training {project.name}")
+        job = self._jobs.start(JobKind.TRAIN, f"Training {project.name}")
         self._state.sig_job_started.emit(job.job_id, job.label)
         try:
             self.session = TrainingSession(project, config, job)
         except BaseException:
             self._jobs.finish(job)
-            self._state.sig_job_finished.emit(job.job_id, "failed")
+            self._state.sig_job_finished.emit(job.job_id, JobOutcome.FAILED)
             raise
         self._state.sig_device.emit(self.session.device_label)
-        self._state.sig_training_state.emit("running")
+        self._state.sig_training_state_reported.emit(TrainingState.RUNNING)
         self._timer.start()
 
     def pause(self) -> None:
         session = self.session
         if session is not None and not session.paused and not session.should_stop():
             session.paused = True
-            self._state.sig_training_state.emit("paused")
+            self._state.sig_training_state_reported.emit(TrainingState.PAUSED)
             self._state.sig_job_progress.emit(session.job.job_id, -1.0, "Paused")
 
     def resume(self) -> None:
         session = self.session
         if session is not None and session.paused:
             session.paused = False
-            self._state.sig_training_state.emit("running")
+            self._state.sig_training_state_reported.emit(TrainingState.RUNNING)
             self._timer.start()
 
     def stop(self) -> None:
@@ -217,34 +207,36 @@ class TrainingDriver(QObject):
             if progress is not None:
                 self._publish(session, progress)
         except Exception as exc:
-            self._hooks.report(exc, "training")
-            self._end(session, "failed")
+            self._host.report(exc, "training")
+            self._end(session, JobOutcome.FAILED)
             return
         if session.finished:
-            self._end(session, "cancelled" if session.should_stop() else "done")
+            self._end(session, JobOutcome.CANCELLED if session.should_stop() else JobOutcome.DONE)
 
     def _publish(self, session: TrainingSession, progress: TrainProgress) -> None:
         if progress.kind == "step":
-            self._hooks.step_taken()
+            self.sig_step_taken.emit()
         if session.should_publish(progress):
             self._state.sig_train_progress.emit(progress)
             self._state.sig_job_progress.emit(session.job.job_id, session.fraction(progress),
                                               session.progress_text(progress))
         if progress.kind == "checkpoint":
-            self._hooks.checkpoint_written()
+            self.sig_checkpoint_written.emit()
         if progress.kind != "done" and session.preview_due():
             self._state.sig_previews.emit(session.previews())
 
-    def _end(self, session: TrainingSession, outcome: str) -> None:
+    def _end(self, session: TrainingSession, outcome: JobOutcome) -> None:
         self.session = None
         self._timer.stop()
         self._jobs.finish(session.job)
-        self._hooks.run_ended(outcome)  # re-publishes the project: panels reset their views...
+        self.sig_run_ended.emit(outcome)  # re-publishes the project: panels reset their views...
         try:
             session.close()
-            if outcome != "failed":  # ...so the final previews come after it
+            if outcome != JobOutcome.FAILED:  # ...so the final previews come after it
                 self._state.sig_previews.emit(session.previews())
         except Exception as exc:
-            self._hooks.report(exc, "finishing training")
-        self._state.sig_training_state.emit("finished" if outcome == "done" else "idle")
+            self._host.report(exc, "finishing training")
+        finished = outcome == JobOutcome.DONE
+        self._state.sig_training_state_reported.emit(
+            TrainingState.FINISHED if finished else TrainingState.IDLE)
         self._state.sig_job_finished.emit(session.job.job_id, outcome)

@@ -14,44 +14,55 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
 from models.errors import Cancelled, ProjectError
+from models.pixels import to_uint8_images
 from models.records import frozen_array
 from studio.backend.gallery.service import GalleryService
-from studio.backend.jobs import Job, JobRegistry, error_record, throttled_progress
+from studio.backend.jobs import Job, JobRegistry, error_record
 from studio.backend.map.service import MapService
-from studio.backend.models_backend import ModelsBackend, project_info, to_display_images
-from studio.backend.training import TrainingDriver, TrainingHooks
+from studio.backend.models_backend import ModelsBackend, project_info
+from studio.backend.pacing import LatestOnly
+from studio.backend.seams import Backend, WorkerProject
+from studio.backend.training import TrainingDriver
 from studio.contract.app_state import AppState
-from studio.contract.records import DecodeRequest, DecodeResult, ScanResult
+from studio.contract.project_records import (
+    DecodeRequest,
+    DecodeResult,
+    JobKind,
+    JobOutcome,
+    ScanResult,
+    TrainingState,
+)
 from studio.demo import is_demo_path
 
 log = logging.getLogger(__name__)
 
 
 class BackendWorker(QObject):
-    sig_ready = Signal(object)
-    """studio.backend.models_backend.BackendInfo once the backend (torch) has loaded."""
+    """The studio.backend.seams.WorkerHost of the map and gallery services."""
 
-    def __init__(self, state: AppState, backend: Any | None = None) -> None:
+    sig_ready = Signal(object)
+    """BackendInfo once the backend (torch) has loaded."""
+
+    def __init__(self, state: AppState, backend: Backend | None = None) -> None:
         super().__init__()
         self._state = state
-        self._backend = backend if backend is not None else ModelsBackend()
+        self._backend: Backend = backend if backend is not None else ModelsBackend()
         self.jobs = JobRegistry()
-        self._project: Any = None
+        self._project: WorkerProject | None = None
         self._dirty = False
         self._scanned_images = 0
-        self._pending_decode: DecodeRequest | None = None
-        hooks = TrainingHooks(report=self._report, step_taken=self._on_step_taken,
-                              checkpoint_written=self._autosave, run_ended=self._on_run_ended)
-        self.training = TrainingDriver(state, self.jobs, hooks, parent=self)  # moves with us
-        self.map_service = MapService(state, lambda: self._project, self._run_job, self._report,
-                                      self.training.hold_for_interaction, parent=self)
-        self.gallery_service = GalleryService(state, lambda: self._project, self._run_job,
-                                              self._report, parent=self)
+        self._decodes = LatestOnly(self._serve_decode)
+        self.training = TrainingDriver(state, self.jobs, self, parent=self)  # moves with us
+        self.map_service = MapService(state, self, parent=self)
+        self.gallery_service = GalleryService(state, self, parent=self)
+        self.training.sig_step_taken.connect(self._on_step_taken)
+        self.training.sig_checkpoint_written.connect(self._autosave)
+        self.training.sig_run_ended.connect(self._on_run_ended)
         self._connect_requests()
 
     def _connect_requests(self) -> None:
@@ -85,7 +96,7 @@ class BackendWorker(QObject):
     # --- thread lifetime ----------------------------------------------------------------------
     @Slot()
     def _on_thread_started(self) -> None:
-        with self._guarded("loading the machine-learning backend"):
+        with self.guarded("loading the machine-learning backend"):
             info = self._backend.load()
             self._state.sig_device.emit(info.device)
             self.sig_ready.emit(info)
@@ -93,54 +104,65 @@ class BackendWorker(QObject):
     @Slot()
     def _on_shutdown(self) -> None:
         """Finish training with a checkpoint, then end the thread's event loop."""
-        with self._guarded("stopping training"):
+        with self.guarded("stopping training"):
             self.training.finish_now()
         QThread.currentThread().quit()
 
-    # --- helpers ------------------------------------------------------------------------------
-    def _report(self, exc: BaseException, doing: str) -> None:
+    # --- the WorkerHost of the services ------------------------------------------------------
+    @property
+    def project(self) -> WorkerProject | None:
+        return self._project
+
+    def report(self, exc: BaseException, doing: str) -> None:
         log.warning("error while %s", doing, exc_info=exc)
         self._state.sig_error.emit(error_record(exc, doing))
 
     @contextlib.contextmanager
-    def _guarded(self, doing: str) -> Iterator[None]:
+    def guarded(self, doing: str) -> Iterator[None]:
         """No exception ever leaves a slot: it becomes an ErrorRecord for the dialog."""
         try:
             yield
         except Cancelled:
             log.info("cancelled while %s", doing)
         except Exception as exc:
-            self._report(exc, doing)
+            self.report(exc, doing)
 
-    def _run_job(self, kind: str, label: str, doing: str, work: Callable[[Job], None]) -> bool:
+    def run_job(self, kind: JobKind, label: str, doing: str,
+                work: Callable[[Job], None]) -> bool:
         """Announce, run and close a long job; True when it completed."""
         job = self.jobs.start(kind, label)
         self._state.sig_job_started.emit(job.job_id, label)
-        outcome = "failed"
+        outcome = JobOutcome.FAILED
         try:
             work(job)
-            outcome = "done"
+            outcome = JobOutcome.DONE
         except Cancelled:
-            outcome = "cancelled"
+            outcome = JobOutcome.CANCELLED
         except Exception as exc:
-            self._report(exc, doing)
+            self.report(exc, doing)
         finally:
             self.jobs.finish(job)
             self._state.sig_job_finished.emit(job.job_id, outcome)
-        return outcome == "done"
+        return outcome == JobOutcome.DONE
 
+    def emit_progress(self, job_id: str, fraction: float, text: str) -> None:
+        self._state.sig_job_progress.emit(job_id, fraction, text)
+
+    def hold_training(self) -> None:
+        self.training.hold_for_interaction()
+
+    # --- helpers ------------------------------------------------------------------------------
     def _image_progress(self, job: Job) -> Callable[[int, int], None]:
-        return throttled_progress(job, self._state.sig_job_progress.emit,
-                                  lambda done, total: f"{done:,} of {total:,} images")
+        return job.counted_progress(self.emit_progress, "images")
 
-    def _require_project(self) -> Any:
+    def _require_project(self) -> WorkerProject:
         if self._project is None:
             raise ProjectError("no project is open; open or create one first")
         return self._project
 
-    def _adopt(self, project: Any) -> None:
+    def _adopt(self, project: WorkerProject) -> None:
         self._project = project
-        self._state.sig_training_state.emit("idle")
+        self._state.sig_training_state_reported.emit(TrainingState.IDLE)
         self._publish_project()
         self._set_dirty(False)
         self.map_service.on_project_changed()
@@ -149,14 +171,14 @@ class BackendWorker(QObject):
     def _publish_project(self) -> None:
         project = self._project
         info = None if project is None else project_info(project, is_demo_path(project.path))
-        self._state.sig_project_changed.emit(info)
+        self._state.sig_project_reported.emit(info)
         self.gallery_service.on_project(project)  # reopens the gallery when the path changed
 
     def _publish_previews(self) -> None:
         """A trained project shows what its model does at once, not only once training runs."""
         project = self._project
         if project is not None and project.is_trained and not project.read_only:
-            with self._guarded("showing the model's previews"):
+            with self.guarded("showing the model's previews"):
                 self._state.sig_previews.emit(project.previews())
 
     def _set_dirty(self, dirty: bool) -> None:
@@ -178,10 +200,10 @@ class BackendWorker(QObject):
             self._adopt(self._backend.open_project(path))
 
         self.training.finish_now()
-        self._run_job("open", f"Opening {Path(path).name}", "opening the project", work)
+        self.run_job(JobKind.OPEN, f"Opening {Path(path).name}", "opening the project", work)
 
     @Slot(str, str, object)
-    def _on_new_project(self, folder: str, project_path: str, config: Any) -> None:
+    def _on_new_project(self, folder: str, project_path: str, config: ProjectConfig) -> None:
         def work(job: Job) -> None:
             project = self._backend.create_project(project_path, folder, config,
                                                    self._image_progress(job), job.should_stop)
@@ -189,20 +211,20 @@ class BackendWorker(QObject):
 
         self.training.finish_now()
         label = f"Creating {Path(project_path).name} from {Path(folder).name}"
-        self._run_job("ingest", label, "creating the project", work)
+        self.run_job(JobKind.INGEST, label, "creating the project", work)
 
     @Slot(str, object)
-    def _on_scan_folder(self, folder: str, config: Any) -> None:
+    def _on_scan_folder(self, folder: str, config: IngestConfig) -> None:
         def work(job: Job) -> None:
             report, preview = self._backend.scan_folder(folder, config, self._image_progress(job),
                                                         job.should_stop)
             self._scanned_images = report.usable
             self._state.sig_scan_finished.emit(ScanResult(folder, report, frozen_array(preview)))
 
-        self._run_job("scan", f"Reading {Path(folder).name}", "reading the folder", work)
+        self.run_job(JobKind.SCAN, f"Reading {Path(folder).name}", "reading the folder", work)
 
     @Slot(object, object)
-    def _on_estimate(self, vae_config: Any, train_config: Any) -> None:
+    def _on_estimate(self, vae_config: VAEConfig, train_config: TrainConfig) -> None:
         def work(job: Job) -> None:
             count = self._project.image_count if self._project is not None else self._scanned_images
             seconds = float("nan")
@@ -210,7 +232,8 @@ class BackendWorker(QObject):
                 seconds = self._backend.estimate(vae_config, train_config, count)
             self._state.sig_estimate.emit(seconds)
 
-        self._run_job("estimate", "Timing a few training steps", "estimating training time", work)
+        self.run_job(JobKind.ESTIMATE, "Timing a few training steps", "estimating training time",
+                     work)
 
     @Slot(str)
     def _on_save(self, path: str) -> None:
@@ -228,39 +251,33 @@ class BackendWorker(QObject):
             self._set_dirty(False)
 
         label = f"Saving to {Path(path).name}" if path else "Saving"
-        self._run_job("save", label, "saving the project", work)
+        self.run_job(JobKind.SAVE, label, "saving the project", work)
 
     @Slot(str)
     def _on_export_model(self, path: str) -> None:
         def work(job: Job) -> None:
             self._require_project().export_model(path)
 
-        self._run_job("export", f"Exporting {Path(path).name}", "exporting the model", work)
+        self.run_job(JobKind.EXPORT_MODEL, f"Exporting {Path(path).name}", "exporting the model",
+                     work)
 
     @Slot(object)
     def _on_decode(self, request: DecodeRequest) -> None:
-        # Coalesce: requests queued behind a busy slice overwrite each other; one timer serves
-        # whichever is latest once the queue is drained.
-        self.training.hold_for_interaction()  # answer the following requests between steps too
-        first = self._pending_decode is None
-        self._pending_decode = request
-        if first:
-            QTimer.singleShot(0, self._serve_decode)
+        self.hold_training()  # answer the following requests between steps too
+        self._decodes.put(request)
 
-    def _serve_decode(self) -> None:
-        request, self._pending_decode = self._pending_decode, None
-        if request is None:
-            return
-        with self._guarded("drawing images from the model"):
+    def _serve_decode(self, request: DecodeRequest) -> None:
+        with self.guarded("drawing images from the model"):
             started = time.perf_counter()
-            images = to_display_images(self._require_project().decode(request.latents))
+            decoded = self._require_project().decode(request.latents)  # (N, C, S, S) floats
+            images = frozen_array(to_uint8_images(decoded))
             self._state.sig_decoded.emit(DecodeResult(images, request.tag, request.generation,
                                                       time.perf_counter() - started))
 
     # --- training -----------------------------------------------------------------------------
     @Slot(object)
-    def _on_train(self, config: Any) -> None:
-        with self._guarded("starting training"):
+    def _on_train(self, config: TrainConfig) -> None:
+        with self.guarded("starting training"):
             self.training.start(self._require_project(), config)
 
     @Slot()
@@ -284,7 +301,7 @@ class BackendWorker(QObject):
         self._set_dirty(True)
 
     def _on_run_ended(self, outcome: str) -> None:
-        if outcome != "failed":
+        if outcome != JobOutcome.FAILED:
             self._autosave()
         self._publish_project()  # trained steps and history changed
         self.map_service.on_training_ended()  # the map depends on the weights

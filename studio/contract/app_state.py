@@ -1,18 +1,25 @@
-"""The shared state object: the one place panels, the main window and the worker meet.
+"""The app's signal hub: the one place panels, the main window and the worker meet.
 
 Panels never import each other. They read this object and subscribe to its signals. The
 backend worker (studio/backend/worker.py) connects to the `sig_request_*` signals through
 queued connections and answers with the result signals, delivered queued on the UI thread.
-Payloads are immutable records (models.records, studio.contract) holding numpy arrays:
-never tensors, QImages or widgets.
+What a panel built later needs (the open project, the training state) the worker reports to
+the hub (`sig_*_reported`); the hub keeps it, then announces it, so every listener finds the
+hub up to date. Payloads are the records of `studio.contract` and `models.records`: frozen,
+numpy arrays at most, never tensors, QImages or widgets.
+
+`AppState` owns the hubs of the Map (`map`), the Canvas (`canvas`) and the Gallery
+(`gallery`).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.contract.canvas_state import CanvasState
 from studio.contract.gallery_state import GalleryState
 from studio.contract.map_state import MapState
+from studio.contract.project_records import ProjectInfo, TrainingState
 
 
 class AppState(QObject):
@@ -36,25 +43,31 @@ class AppState(QObject):
     sig_request_export_model = Signal(str)
     """Write a single-file shareable model to this path."""
     sig_request_decode = Signal(object)
-    """A studio.contract.records.DecodeRequest; only the latest pending one is served."""
+    """A DecodeRequest; only the latest pending one is served."""
     sig_request_estimate = Signal(object, object)
     """(VAEConfig, TrainConfig): estimate seconds per epoch for the open or scanned folder."""
 
-    # --- results, worker -> UI ------------------------------------------------------------
+    # --- reports, worker -> hub (queued); the hub keeps them, then announces --------------
+    sig_project_reported = Signal(object)
+    sig_training_state_reported = Signal(str)
+
+    # --- announcements, hub -> UI (the hub is up to date when they arrive) ---------------
     sig_project_changed = Signal(object)
-    """studio.contract.records.ProjectInfo of the open project, or None when closed."""
+    """ProjectInfo of the open project, or None when closed (also `self.project`)."""
+    sig_training_state = Signal(str)
+    """A TrainingState (also `self.training_state`)."""
+
+    # --- other results, worker -> UI (queued) ---------------------------------------------
     sig_project_dirty = Signal(bool)
     """True when the project has unsaved changes."""
     sig_scan_finished = Signal(object)
-    """studio.contract.records.ScanResult: ingestion report and preview images of a folder."""
+    """ScanResult: ingestion report and preview images of a folder."""
     sig_job_started = Signal(str, str)
-    """(job id, human label) of a long job."""
+    """(job id, human label) of a long job; the id starts with its JobKind."""
     sig_job_progress = Signal(str, float, str)
     """(job id, fraction 0..1 or -1 when unknown, detail text)."""
     sig_job_finished = Signal(str, str)
-    """(job id, outcome): outcome is "done", "cancelled" or "failed"."""
-    sig_training_state = Signal(str)
-    """"idle" | "running" | "paused" | "finished"."""
+    """(job id, JobOutcome)."""
     sig_train_progress = Signal(object)
     """models.records.TrainProgress."""
     sig_previews = Signal(object)
@@ -62,23 +75,26 @@ class AppState(QObject):
     sig_estimate = Signal(float)
     """Estimated seconds per epoch (NaN if unknown)."""
     sig_decoded = Signal(object)
-    """studio.contract.records.DecodeResult answering a DecodeRequest."""
+    """DecodeResult answering a DecodeRequest."""
     sig_device = Signal(str)
     """Device label for the status bar, e.g. "CPU · bf16 on"."""
     sig_error = Signal(object)
-    """studio.contract.records.ErrorRecord: shown in a dialog with expandable details."""
+    """ErrorRecord: shown in a dialog with expandable details."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.project = None  # latest ProjectInfo, for panels created after it was published
-        self.training_state = "idle"
-        self.map = MapState(self)  # the Map and Canvas panels' signals
-        self.gallery = GalleryState(self)  # the Gallery's signals
-        self.sig_project_changed.connect(self._on_project_changed)
-        self.sig_training_state.connect(self._on_training_state)
+        self.project: ProjectInfo | None = None
+        self.training_state = TrainingState.IDLE
+        self.map = MapState(self)
+        self.canvas = CanvasState(self)
+        self.gallery = GalleryState(self.map, self)
+        self.sig_project_reported.connect(self._on_project_reported)
+        self.sig_training_state_reported.connect(self._on_training_state_reported)
 
-    def _on_project_changed(self, info: object) -> None:
+    def _on_project_reported(self, info: ProjectInfo | None) -> None:
         self.project = info
+        self.sig_project_changed.emit(info)
 
-    def _on_training_state(self, state: str) -> None:
-        self.training_state = state
+    def _on_training_state_reported(self, state: str) -> None:
+        self.training_state = TrainingState(state)
+        self.sig_training_state.emit(self.training_state)

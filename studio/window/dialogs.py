@@ -23,13 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.project_files import MODEL_SUFFIX, PROJECT_SUFFIX, with_suffix
 from studio import __version__
-from studio.backend.models_backend import BackendInfo
-from studio.contract.records import ErrorRecord
+from studio.contract.project_records import BackendInfo, ErrorRecord
 from studio.icons import RESOURCES, app_icon
 
-PROJECT_SUFFIX = ".latentia"
-MODEL_SUFFIX = ".latentia-model"
 README = RESOURCES.parent / "README.md"
 BUNDLED_GUIDE = RESOURCES / "user_guide.md"
 
@@ -166,7 +164,3 @@ class FileDialogs:
         path, _ = QFileDialog.getSaveFileName(parent, "Export model", suggested,
                                               f"Latentia model (*{MODEL_SUFFIX})")
         return with_suffix(path, MODEL_SUFFIX) if path else None
-
-
-def with_suffix(path: str, suffix: str) -> str:
-    return path if path.endswith(suffix) else path + suffix

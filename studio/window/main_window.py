@@ -13,10 +13,9 @@ from PySide6.QtCore import QEvent, QMimeData, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QTabWidget, QWidget
 
-from models.config import ProjectConfig
-from studio.backend.models_backend import BackendInfo
+from models.project_files import MODEL_SUFFIX
 from studio.contract.app_state import AppState
-from studio.contract.records import ErrorRecord, ProjectInfo
+from studio.contract.project_records import BackendInfo, ErrorRecord, ProjectInfo, TrainingState
 from studio.demo import demo_available
 from studio.icons import app_icon
 from studio.panels.gallery.drops import dropped_images
@@ -29,7 +28,7 @@ from studio.window.actions import (
     create_actions,
     refresh_icons,
 )
-from studio.window.dialogs import MODEL_SUFFIX, AboutDialog, ErrorDialog, UserGuideDialog
+from studio.window.dialogs import AboutDialog, ErrorDialog, UserGuideDialog
 from studio.window.preferences_dialog import PreferencesDialog
 from studio.window.project_commands import ProjectCommands
 from studio.window.status_bar import AppStatusBar
@@ -139,12 +138,10 @@ class MainWindow(QMainWindow):
     def _on_train(self) -> None:
         self.show_panel(0)
         project = self.files.project
-        if self.files.training_state == "paused":
+        if self.files.training_state == TrainingState.PAUSED:
             self._state.sig_request_resume.emit()
         elif project is not None:
-            config = project.config
-            self._state.sig_request_train.emit(
-                config.train if isinstance(config, ProjectConfig) else None)
+            self._state.sig_request_train.emit(project.config.train)
 
     def _on_quit(self) -> None:
         self.close()
@@ -201,14 +198,14 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         a, project, training_state = self.actions, self.files.project, self.files.training_state
         trainable = project is not None and not self.files.is_model_file
-        running = training_state == "running"
+        running = training_state == TrainingState.RUNNING
         a.save.setEnabled(trainable)
         a.save_as.setEnabled(trainable)
         a.export_model.setEnabled(project is not None and project.trained_steps > 0)
         a.train.setEnabled(trainable and not running)
-        a.train.setIconText("Resume" if training_state == "paused" else "Train")
+        a.train.setIconText("Resume" if training_state == TrainingState.PAUSED else "Train")
         a.pause.setEnabled(running)
-        a.stop.setEnabled(training_state in ("running", "paused"))
+        a.stop.setEnabled(training_state.busy)
 
     def _update_recent(self) -> None:
         paths = self._settings.recent_projects()

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.config import FIT_MODES, RESOLUTION_PRESETS, IngestConfig, ProjectConfig
+from models.project_files import PROJECT_SUFFIX, free_project_path
 from studio.settings import Settings
-from studio.window.dialogs import PROJECT_SUFFIX
 
 SIZE_NOTES = {32: "fastest, icons and tiny sprites", 64: "recommended, trains quickly on a CPU",
               128: "more detail, best with a GPU", 256: "needs a GPU and thousands of images"}
@@ -40,23 +40,13 @@ class NewProjectChoice:
     config: ProjectConfig
 
 
-def unique_project_path(location: Path, name: str) -> Path:
-    """`location/name.latentia`, numbered ("name 2.latentia", ...) when that exists."""
-    candidate = location / f"{name}{PROJECT_SUFFIX}"
-    number = 2
-    while candidate.exists():
-        candidate = location / f"{name} {number}{PROJECT_SUFFIX}"
-        number += 1
-    return candidate
-
-
 class NewProjectDialog(QDialog):
     def __init__(self, folder: str, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New project")
         self._folder = folder
         self._settings = settings
-        default = unique_project_path(Path(settings.projects_folder()),
+        default = free_project_path(settings.projects_folder(),
                                       Path(folder).name or "Untitled")
         self.name_edit = QLineEdit(default.name.removesuffix(PROJECT_SUFFIX))
         self.location_edit = QLineEdit(str(default.parent))

@@ -13,25 +13,17 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from models.errors import LatentiaError
+from models.project_files import MODEL_SUFFIX, is_project_path
 from studio.contract.app_state import AppState
-from studio.contract.records import ErrorRecord, ProjectInfo
+from studio.contract.project_records import ErrorRecord, ProjectInfo, TrainingState
 from studio.demo import prepare_demo_copy
 from studio.settings import Settings
 from studio.window.dialogs import (
-    MODEL_SUFFIX,
-    PROJECT_SUFFIX,
     ErrorDialog,
     FileDialogs,
     UnsavedChangesDialog,
 )
 from studio.window.new_project_dialog import NewProjectDialog
-
-
-def is_project_path(path: Path) -> bool:
-    """A project folder or an exported model file (as opposed to a folder of images)."""
-    if path.is_file():
-        return path.suffix == MODEL_SUFFIX
-    return path.suffix == PROJECT_SUFFIX or (path / "project.json").is_file()
 
 
 class ProjectCommands(QObject):
@@ -52,7 +44,7 @@ class ProjectCommands(QObject):
 
     @property
     def is_model_file(self) -> bool:
-        return self.project is not None and self.project.path.endswith(MODEL_SUFFIX)
+        return self.project is not None and self.project.is_model_file
 
     # --- opening ------------------------------------------------------------------------------
     def open_path(self, path: str) -> None:
@@ -132,7 +124,7 @@ class ProjectCommands(QObject):
         project = self.project
         if not self.dirty or project is None:
             return True
-        if self.training_state in ("running", "paused") and not project.is_demo:
+        if self.training_state.busy and not project.is_demo:
             return True  # the run is stopped with a checkpoint, and the project autosaves
         answer = UnsavedChangesDialog.ask(self._window, project.name)
         if answer == UnsavedChangesDialog.SAVE:
@@ -149,4 +141,4 @@ class ProjectCommands(QObject):
         self.dirty = dirty
 
     def _on_training_state(self, training_state: str) -> None:
-        self.training_state = training_state
+        self.training_state = TrainingState(training_state)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWi
 from studio.contract.app_state import AppState
 
 MESSAGE_MS = 5000  # how long "Saved" and friends stay visible
-OUTCOME_WORDS = {"done": "done", "cancelled": "cancelled", "failed": "failed"}
 
 
 class AppStatusBar(QStatusBar):
@@ -52,7 +51,7 @@ class AppStatusBar(QStatusBar):
         label = self._jobs.pop(job_id, None)
         self._update_job(-1.0, "")
         if label is not None and not self._jobs:
-            self.showMessage(f"{label}: {OUTCOME_WORDS.get(outcome, outcome)}", MESSAGE_MS)
+            self.showMessage(f"{label}: {outcome}", MESSAGE_MS)  # a JobOutcome's word
 
     def _on_device(self, label: str) -> None:
         self.device_label.setText(label)

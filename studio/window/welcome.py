@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.project_files import PROJECT_SUFFIX
 from studio.icons import app_icon, themed_icon
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -107,7 +108,7 @@ class RecentProjectDelegate(QStyledItemDelegate):
         painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected
                                      else QPalette.ColorRole.Text))
         painter.drawText(rect.adjusted(0, 0, 0, -half), Qt.AlignmentFlag.AlignVCenter,
-                         path.name.removesuffix(".latentia"))
+                         path.name.removesuffix(PROJECT_SUFFIX))
         if not selected:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         painter.setFont(widget.font())

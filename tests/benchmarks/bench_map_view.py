@@ -29,7 +29,8 @@ import numpy as np
 from PySide6.QtWidgets import QApplication
 
 from models.records import frozen_array
-from studio.contract.map_state import MapData
+from studio.contract.map_records import MapData
+from studio.contract.map_state import MapState
 from studio.panels.map.plot import MapPlot
 
 log = logging.getLogger("bench_map_view")
@@ -76,12 +77,13 @@ def summary(name: str, costs: list[float]) -> None:
 def main(count: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     app = QApplication.instance() or QApplication(sys.argv)
-    plot = MapPlot()
+    map_state = MapState()
+    plot = MapPlot(map_state)
     plot.resize(1100, 700)
     plot.show()
-    data = synthetic_map(count)
+    data = map_state.data = synthetic_map(count)  # what MapState keeps when a map is reported
     began = time.perf_counter()
-    plot.set_data(data, point_size=4)
+    plot.show_map(point_size=4)
     plot.graphics.viewport().repaint()
     app.processEvents()
     log.info("%d points, first draw %.0f ms", count, 1000 * (time.perf_counter() - began))

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 from models.config import IngestConfig, ProjectConfig, TrainConfig
 from studio.backend.handle import WorkerHandle
 from studio.contract.app_state import AppState
-from studio.contract.records import DecodeRequest
+from studio.contract.project_records import DecodeRequest
 from studio.settings import Settings
 from studio.window.main_window import MainWindow
 from studio.window.watchdog import Watchdog

@@ -20,7 +20,7 @@ from models.gallery import (
     locate_remix,
     regenerate,
     to_model_input,
-    to_pixels,
+    to_uint8_images,
 )
 from models.ingest import load_image
 from models.project import Project
@@ -114,7 +114,7 @@ def test_remix_finds_the_codes_of_an_exported_still(project, morph, tmp_path):
     match = locate_remix(project, target)
     assert match.origin == "provenance" and match.matches_model
     np.testing.assert_allclose(match.latents, morph.item.latents[:1])
-    np.testing.assert_array_equal(to_pixels(project.decode(np.array(match.latents))),
+    np.testing.assert_array_equal(to_uint8_images(project.decode(np.array(match.latents))),
                                   morph.frames[:1])
 
 

@@ -24,7 +24,8 @@ from models.latent_map import (
     save_direction,
     snap_to_image,
 )
-from models.latent_map.decoding import decode_threads, to_uint8_images
+from models.latent_map.decoding import decode_threads
+from models.pixels import to_uint8_images
 from models.project import Project
 
 from .conftest import train_tiny_project

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from models.config import ProjectConfig, TrainConfig
 from models.records import IngestReport
 from studio.contract.app_state import AppState
-from studio.contract.records import ProjectInfo
+from studio.contract.project_records import ProjectInfo
 from studio.settings import Settings
 
 

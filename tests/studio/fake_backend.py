@@ -13,7 +13,7 @@ import numpy as np
 from models.config import ProjectConfig, TrainConfig
 from models.errors import Cancelled, ProjectError
 from models.records import IngestReport, Metrics, PreviewImages, TrainProgress
-from studio.backend.models_backend import BackendInfo
+from studio.contract.project_records import BackendInfo
 
 SIZE, LATENT = 8, 4
 

@@ -5,24 +5,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Signal
 
 from models.records import frozen_array
-from studio.contract.map_state import CurrentImage, MapStatus, PathRecord
-from studio.contract.records import GalleryAddRequest
+from studio.contract.gallery_records import GalleryAddRequest
+from studio.contract.map_records import CurrentImage, MapStage, MapStatus, PathRecord
 from studio.panels.canvas.panel import CanvasPanel
 from studio.panels.canvas.player import FramePlayer
 from tests.studio.conftest import make_project_info
 from tests.studio.test_map_support import LATENT, InstantWorker, make_map_data
 
 
-class StandInGallery(QObject):
-    sig_request_add = Signal(object)
-
-
 @pytest.fixture
 def panel(qtbot, state):
-    state.sig_project_changed.emit(make_project_info(trained_steps=10))
+    state.sig_project_reported.emit(make_project_info(trained_steps=10))
     panel = CanvasPanel(state)
     qtbot.addWidget(panel)
     panel.resize(1100, 700)
@@ -33,7 +28,7 @@ def panel(qtbot, state):
 
 @pytest.fixture
 def worker(state, panel):
-    worker = InstantWorker(state.map, make_map_data(60, k=3))
+    worker = InstantWorker(state, make_map_data(60, k=3))
     worker.publish()
     return worker
 
@@ -48,7 +43,7 @@ def test_waits_honestly_without_a_trained_project(qtbot, state):
     qtbot.addWidget(panel)
     assert panel._pages.currentIndex() == 0
     assert "Open or create a project" in panel.message.text.text()
-    state.map.sig_status.emit(MapStatus("untrained", "“cats” is not trained yet."))
+    state.map.sig_status_reported.emit(MapStatus(MapStage.UNTRAINED, "“cats” is not trained yet."))
     assert "not trained yet" in panel.message.text.text()
 
 
@@ -61,7 +56,7 @@ def test_a_drawn_path_becomes_an_animation_with_its_frame_count(qtbot, panel, wo
     assert panel.stage.mode_key() == "path" and panel.stage.frames.value() == 24
     panel.stage.frames.setValue(12)  # fewer frames: rendered again after a short pause
     qtbot.waitUntil(lambda: panel.stage.filmstrip.count() == 12, timeout=2000)
-    assert state.map.frames == 12
+    assert state.canvas.path_frames == 12
 
 
 def test_stale_frames_are_dropped(qtbot, panel, worker, state):
@@ -69,17 +64,17 @@ def test_stale_frames_are_dropped(qtbot, panel, worker, state):
     old = worker.requests["frames"][-1]
     state.map.sig_path_drawn.emit(a_path(10))
     assert panel.stage.filmstrip.count() == 10
-    from studio.contract.map_state import FramesResult
+    from studio.contract.canvas_records import FramesResult
 
     stale = np.zeros((5, 8, 8, 3), np.uint8)
-    state.map.sig_frames.emit(FramesResult("path", old.generation, np.zeros((5, LATENT)),
+    state.canvas.sig_frames.emit(FramesResult("path", old.generation, np.zeros((5, LATENT)),
                                            stale, None, None))
     assert panel.stage.filmstrip.count() == 10
 
 
 def test_scrub_play_and_the_nearest_image(qtbot, panel, worker, state):
     frames = []
-    state.map.sig_frame_point.connect(frames.append)
+    state.map.sig_mark_point.connect(frames.append)
     state.map.sig_path_drawn.emit(a_path(20))
     panel.animator.player.pause()
     panel.stage.scrub.setValue(7)
@@ -114,7 +109,7 @@ def test_player_loops_and_pingpongs(qtbot):
 
 
 def test_keyframes_from_the_map_selection_slerp(qtbot, panel, worker, state):
-    state.map.sig_selection_changed.emit(frozen_array(np.array([2, 11, 30], np.int64)))
+    state.map.set_selection(frozen_array(np.array([2, 11, 30], np.int64)))
     panel.keyframes.add_selection.click()
     qtbot.waitUntil(lambda: "frames" in worker.requests, timeout=2000)
     request = worker.requests["frames"][-1]
@@ -125,7 +120,9 @@ def test_keyframes_from_the_map_selection_slerp(qtbot, panel, worker, state):
     panel.stage.easing.activated.emit(panel.stage.easing.currentIndex())
     qtbot.waitUntil(lambda: worker.requests["frames"][-1].kind == "normlerp", timeout=2000)
     assert worker.requests["frames"][-1].easing == "ease_in_out"
-    assert panel.animator.animation.recipe.image_indices == (2, 11, 30)
+    source = panel.animator.animation.source
+    assert source.image_indices == (2, 11, 30) and source.mode == "normlerp"
+    assert source.kind == "interpolation" and panel.animator.animation.easing == "ease_in_out"
 
 
 def test_sampling_shows_a_grid_to_pick_from(qtbot, panel, worker, state):
@@ -137,8 +134,8 @@ def test_sampling_shows_a_grid_to_pick_from(qtbot, panel, worker, state):
     assert panel.sampler.grid.image_count() == 16
     panel.sampler.sig_picked.emit(3)
     animation = panel.animator.animation
-    assert len(animation) == 1 and animation.recipe.mode == "sample"
-    assert animation.recipe.seed == 43 and animation.recipe.temperature == pytest.approx(0.8)
+    assert len(animation) == 1 and animation.source.kind == "sample"
+    assert animation.source.seed == 43 and animation.source.temperature == pytest.approx(0.8)
     distances = np.square(worker.data.latents - animation.latents[0]).sum(axis=1)
     nearest = worker.data.thumbnails[int(np.argmin(distances))]
     assert np.array_equal(panel.stage.nearest.images()[0], nearest)  # found in latent space
@@ -148,34 +145,31 @@ def test_sampling_shows_a_grid_to_pick_from(qtbot, panel, worker, state):
 
 
 def test_attribute_from_two_selections(qtbot, panel, worker, state):
-    state.map.sig_current_image.emit(CurrentImage(worker.data.latents[0],
+    state.map.sig_image_picked.emit(CurrentImage(worker.data.latents[0],
                                                   worker.data.thumbnails[0], "Image 1", 0))
-    state.map.sig_selection_changed.emit(frozen_array(np.array([1, 4], np.int64)))
+    state.map.set_selection(frozen_array(np.array([1, 4], np.int64)))
     panel.attributes.set_a.click()
-    state.map.sig_selection_changed.emit(frozen_array(np.array([2, 5, 8], np.int64)))
+    state.map.set_selection(frozen_array(np.array([2, 5, 8], np.int64)))
     panel.attributes.set_b.click()
     panel.attributes.name.setText("rounder")
     panel.attributes.save.click()
     saved = worker.requests["save_direction"][-1]
     assert saved.name == "rounder" and list(saved.indices_a) == [1, 4]
     assert list(saved.indices_b) == [2, 5, 8]
-    state.map.sig_directions.emit(("rounder",))
+    state.canvas.sig_directions.emit(("rounder",))
     qtbot.waitUntil(lambda: "attribute" in worker.requests, timeout=2000)
     request = worker.requests["attribute"][-1]
     assert request.name == "rounder" and np.array_equal(request.code, worker.data.latents[0])
     assert request.strengths[0] == 0 and request.strengths[-1] == pytest.approx(1.0)
     assert panel.attributes.grid.image_count() == 5
     panel.attributes.sig_picked.emit(4)
-    assert panel.animator.animation.recipe.attribute == "rounder"
+    assert panel.animator.animation.source.attribute == "rounder"
+    assert panel.animator.animation.source.kind == "attribute"
 
 
 def test_add_to_gallery_sends_the_latents_shown(qtbot, panel, worker, state):
-    if not state.map.gallery_available():
-        state.gallery = StandInGallery(state)  # this app version lacks the gallery state
     requests = []
-    state.map.sig_add_to_gallery.connect(requests.append)
-    forwarded = []
-    state.gallery.sig_request_add.connect(forwarded.append)
+    state.gallery.sig_request_add.connect(requests.append)
     state.map.sig_path_drawn.emit(a_path(16))
     panel._update_gallery()
     panel.animator.player.pause()
@@ -183,45 +177,28 @@ def test_add_to_gallery_sends_the_latents_shown(qtbot, panel, worker, state):
     panel.gallery.add_frame.click()
     animation = panel.animator.animation
     still = requests[-1]
-    assert isinstance(still, GalleryAddRequest) and forwarded[-1] is still
+    assert isinstance(still, GalleryAddRequest)
     assert np.array_equal(still.latents, animation.latents[5:6])
-    assert still.recipe.frames == 1 and still.recipe.mode == "path"
+    assert still.settings.frames == 1 and still.source.mode == "path"
     panel.gallery.name.setText("wave")
     panel.gallery.add_animation.click()
     whole = requests[-1]
     assert whole.name == "wave" and np.array_equal(whole.latents, animation.latents)
-    assert whole.recipe.frames == 16 and whole.recipe.image_indices == (3, 5)
-    assert np.allclose(whole.recipe.map_points, a_path().points)
+    assert whole.settings.frames == 16 and whole.source.image_indices == (3, 5)
+    assert np.allclose(whole.source.map_points, a_path().points)
+    assert whole.source.kind == "path" and whole.source.map_method == "pca"
     panel.stage.filmstrip.item(2).setSelected(True)
     panel.stage.filmstrip.item(9).setSelected(True)
     panel.gallery.add_picked.click()
     assert np.array_equal(requests[-1].latents, animation.latents[[2, 9]])
 
 
-def test_the_real_gallery_state_receives_requests(state):
-    if not hasattr(state, "gallery"):
-        pytest.skip("studio.contract.gallery_state is not part of this tree yet")
-    assert state.map.gallery_available()
-    received = []
-    state.gallery.sig_request_add.connect(received.append)
-    request = GalleryAddRequest("x", np.zeros((1, LATENT), np.float32),
-                                np.zeros((1, 8, 8, 3), np.uint8), a_path_recipe())
-    state.map.sig_add_to_gallery.emit(request)
-    assert received == [request]
-
-
-def a_path_recipe():
-    from studio.panels.canvas.animation import path_recipe
-
-    return path_recipe(a_path())
-
-
 def test_gallery_buttons_follow_what_there_is_to_add(qtbot, panel, worker, state):
     box = panel.gallery
-    box.update_buttons(False, 10, 0)
-    assert not box.add_frame.isEnabled() and "not part of this version" in box.note.text()
-    box.update_buttons(True, 10, 0)
+    box.update_buttons(0, 0)
+    assert not box.add_frame.isEnabled() and not box.add_animation.isEnabled()
+    box.update_buttons(10, 0)
     assert box.add_frame.isEnabled() and box.add_animation.isEnabled()
-    assert not box.add_picked.isEnabled() and box.note.text() == ""
-    box.update_buttons(True, 1, 0)
+    assert not box.add_picked.isEnabled()
+    box.update_buttons(1, 0)
     assert not box.add_animation.isEnabled()  # one frame is a still, not an animation

@@ -8,7 +8,7 @@ import pytest
 
 from models.errors import IngestError
 from studio.backend.jobs import error_record
-from studio.backend.models_backend import BackendInfo
+from studio.contract.project_records import BackendInfo
 from studio.window.dialogs import about_html, user_guide_markdown
 from studio.window.main_window import MainWindow
 from studio.window.new_project_dialog import NewProjectDialog

@@ -11,9 +11,9 @@ from PIL import Image
 
 import models.export.gif as gif_module
 from models.export import read_provenance
-from models.gallery import Gallery, to_pixels
+from models.gallery import Gallery, to_uint8_images
 from models.project import Project
-from studio.contract.gallery_state import GalleryExportRequest, RegenerateRequest
+from studio.contract.gallery_records import GalleryExportRequest, RegenerateRequest
 from studio.panels.gallery.dialogs import OverwriteDialog, RegenerateDialog
 from studio.panels.gallery.export_dialog import ExportDialog
 from studio.panels.gallery.panel import GalleryPanel
@@ -177,7 +177,7 @@ def test_regenerate_decodes_with_the_current_model_and_undoes(qtbot, state, pane
     item = state.gallery.listing.find(item_id)
     project = Project.open(project_path)
     latents = np.array(Gallery.open(project_path).get(item_id).latents)
-    np.testing.assert_array_equal(item.frames, to_pixels(project.decode(latents)))
+    np.testing.assert_array_equal(item.frames, to_uint8_images(project.decode(latents)))
     assert item.current_model
     panel.undo.undo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(state.gallery.listing.find(item_id).frames, before),
@@ -225,13 +225,13 @@ def test_export_is_refused_for_a_bad_request_before_writing(qtbot, state, panel,
 def test_regenerate_shows_progress_and_can_be_cancelled(qtbot, state, panel, monkeypatch):
     import models.gallery.render as render_module
 
-    original = render_module.to_pixels
+    original = render_module.to_uint8_images
 
     def slow_pixels(images):
         time.sleep(0.3)  # one decode batch per item here: time to press Cancel
         return original(images)
 
-    monkeypatch.setattr(render_module, "to_pixels", slow_pixels)
+    monkeypatch.setattr(render_module, "to_uint8_images", slow_pixels)
     ids = tuple(add_item(qtbot, state, name, frames=2, seed=i) for i, name in enumerate("abcd"))
     before = {i: state.gallery.listing.find(i).frames.copy() for i in ids}
     panel.select(ids)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.contract.gallery_state import GalleryExportRequest, GifEstimate
+from studio.contract.gallery_records import GalleryExportRequest, GifEstimate
 from studio.panels.gallery.dialogs import RegenerateDialog
 from studio.panels.gallery.export_dialog import ExportDialog
 from studio.panels.gallery.export_form import ExportSpec, safe_file_name, validate, with_suffix

@@ -3,12 +3,13 @@ which actions it offers, and the requests it sends."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from studio.contract.gallery_state import GalleryChange, GalleryListing, RemixRecord
+from studio.contract.gallery_records import GalleryChange, GalleryListing, RemixRecord
 from studio.panels.gallery.panel import GalleryPanel
 from tests.studio.conftest import make_project_info
 from tests.studio.test_gallery_parts import CAPS, view
@@ -23,11 +24,11 @@ def panel(qtbot, state):
     widget.resize(900, 600)
     widget.show()
     qtbot.waitExposed(widget)
-    state.sig_project_changed.emit(make_project_info())
-    state.gallery.sig_capabilities.emit(CAPS)
+    state.sig_project_reported.emit(make_project_info())
+    state.gallery.sig_capabilities_reported.emit(CAPS)
     items = (view(IDS[0], frames=6, name="walk"), view(IDS[1], name="cat"),
              view(IDS[2], frames=3, name="jump"))
-    state.gallery.sig_listing.emit(GalleryListing("/p/cats.latentia", "m1", 8, items))
+    state.gallery.sig_listing_reported.emit(GalleryListing("/p/cats.latentia", "m1", 8, items))
     return widget
 
 
@@ -38,11 +39,11 @@ def requests(state) -> list:
 
 
 def test_empty_and_unavailable_galleries_say_why(qtbot, state, panel):
-    state.gallery.sig_listing.emit(GalleryListing(unavailable="An exported model file has no "
-                                                              "gallery."))
+    state.gallery.sig_listing_reported.emit(GalleryListing(
+        unavailable="An exported model file has no gallery."))
     assert panel.pages.currentWidget() is panel.empty_label
     assert "no gallery" in panel.empty_label.text()
-    state.gallery.sig_listing.emit(GalleryListing("/p/cats.latentia", "m1", 8, (),
+    state.gallery.sig_listing_reported.emit(GalleryListing("/p/cats.latentia", "m1", 8, (),
                                                   problems=("item x is corrupt",)))
     assert "Nothing saved yet" in panel.empty_label.text()
     assert "item x is corrupt" in panel.banner.text()
@@ -81,12 +82,12 @@ def test_delete_move_and_rename_send_requests(qtbot, state, panel):
 def test_selection_survives_a_reorder_and_new_listings(state, panel):
     panel.select((IDS[2],))
     items = state.gallery.listing.items
-    state.gallery.sig_listing.emit(GalleryListing("/p/cats.latentia", "m1", 8,
-                                                  (items[2], items[0], items[1])))
+    state.gallery.sig_listing_reported.emit(GalleryListing("/p/cats.latentia", "m1", 8,
+                                                           (items[2], items[0], items[1])))
     assert panel.selected_ids() == (IDS[2],)
-    renamed = items[2].__class__(**{**items[2].__dict__, "name": "hop"})
-    state.gallery.sig_listing.emit(GalleryListing("/p/cats.latentia", "m1", 8,
-                                                  (renamed, items[0])))
+    renamed = replace(items[2], item=items[2].item.replace(name="hop"))
+    state.gallery.sig_listing_reported.emit(GalleryListing("/p/cats.latentia", "m1", 8,
+                                                           (renamed, items[0])))
     assert panel.selected_ids() == (IDS[2],) and panel.detail.name_edit.text() == "hop"
 
 
@@ -112,7 +113,7 @@ def test_a_remix_shows_in_the_detail_column_and_on_the_map(qtbot, state, panel):
     state.map.data = SimpleNamespace(method="pca")
     state.gallery.sig_remix_located.emit(record)
     assert panel.remix.map_button.isVisible()
-    with qtbot.waitSignals([state.map.sig_frame_point, state.gallery.sig_show_map]):
+    with qtbot.waitSignals([state.map.sig_mark_point, state.gallery.sig_show_map]):
         panel.remix.map_button.click()
     panel.remix.close_button.click()
     assert not panel.remix.isVisible()

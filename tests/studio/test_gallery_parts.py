@@ -9,12 +9,14 @@ import numpy as np
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from studio.contract.gallery_state import (
+from studio.contract.gallery_records import (
     ExportCapabilities,
     GalleryChangeDone,
-    GalleryItemView,
+    GalleryItem,
+    GallerySource,
+    ItemSettings,
+    ListedItem,
     RemixRecord,
-    SourceView,
 )
 from studio.panels.gallery.detail import GalleryDetail, source_rows
 from studio.panels.gallery.drops import dropped_images
@@ -31,15 +33,22 @@ CAPS = ExportCapabilities(mp4=False, webp=True, max_scale=8, max_fps=100.0, gif_
                           max_pixels=89_478_485)
 
 
-def view(item_id: str, frames: int = 1, name: str = "", **source) -> GalleryItemView:
+def iid(key: str) -> str:
+    """A valid item id (32 hex digits) made from a one-letter key: "a" -> "aaa...a"."""
+    return key * 32 if len(key) == 1 else key
+
+
+def view(key: str, frames: int = 1, name: str = "", **source) -> ListedItem:
     pixels = np.zeros((frames, 8, 8, 3), np.uint8)
     pixels[:, 0, 0, 0] = np.arange(frames)
     pixels.flags.writeable = False
-    return GalleryItemView(
-        id=item_id, name=name or item_id, kind="animation" if frames > 1 else "still",
-        frames=pixels, fps=10.0, loop=0, pingpong=False, easing="linear", model_id="m1",
-        created="2025-01-31T12:00:00+00:00", current_model=True,
-        source=SourceView(kind=source.pop("kind", "sample"), **source))
+    item = GalleryItem(
+        id=iid(key), name=name or key, kind="animation" if frames > 1 else "still",
+        latents=np.zeros((frames, 4), np.float32),
+        source=GallerySource(kind=source.pop("kind", "sample"), **source),
+        settings=ItemSettings(frames=frames, fps=10.0), model_id="m1",
+        created="2025-01-31T12:00:00+00:00")
+    return ListedItem(item, pixels, current_model=True)
 
 
 # --- pure helpers ---------------------------------------------------------------------------
@@ -70,11 +79,11 @@ def test_frame_timing_plays_pingpong_like_the_exports():
 
 
 def test_source_rows_show_only_what_the_recipe_recorded():
-    rows = dict(source_rows(SourceView(kind="sample", temperature=0.7, seed=3)))
+    rows = dict(source_rows(GallerySource(kind="sample", temperature=0.7, seed=3)))
     assert rows == {"Made as": "A sample from the model", "Temperature": "0.7", "Seed": "3"}
-    path = dict(source_rows(SourceView(kind="path", mode="path", map_method="pca",
-                                       map_points=np.zeros((5, 2), np.float32),
-                                       image_paths=("a.png", "sub/b.png"))))
+    path = dict(source_rows(GallerySource(kind="path", mode="path", map_method="pca",
+                                          map_points=np.zeros((5, 2), np.float32),
+                                          image_paths=("a.png", "sub/b.png"))))
     assert path["Path"] == "5 points on the PCA map"
     assert path["Images"] == "a.png\nsub/b.png" and "Temperature" not in path
 
@@ -96,11 +105,11 @@ def test_model_reorder_keeps_the_selection(qtbot):
 def test_hovered_animation_advances_only_that_item(qtbot):
     model = GalleryModel()
     model.set_items((view("a", frames=4), view("b", frames=4)))
-    assert model.advance(0.0, {"a"})
-    assert model.advance(250.0, {"a"})  # 10 fps: 2 frames in
-    assert (model.frame_shown("a"), model.frame_shown("b")) == (2, 0)
+    assert model.advance(0.0, {iid("a")})
+    assert model.advance(250.0, {iid("a")})  # 10 fps: 2 frames in
+    assert (model.frame_shown(iid("a")), model.frame_shown(iid("b"))) == (2, 0)
     assert not model.advance(300.0, set())
-    assert model.frame_shown("a") == 0
+    assert model.frame_shown(iid("a")) == 0
 
 
 def test_grid_drop_of_items_asks_for_the_new_order(qtbot):
@@ -119,8 +128,8 @@ def test_grid_drop_of_items_asks_for_the_new_order(qtbot):
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     with qtbot.waitSignal(grid.sig_reorder) as blocker:
         grid.dropEvent(event)
-    assert blocker.args[0] == ("b", "c", "a")
-    assert [item.id for item in model.items()] == ["a", "b", "c"]  # the worker moves them
+    assert blocker.args[0] == tuple(map(iid, "bca"))
+    assert [item.id for item in model.items()] == list(map(iid, "abc"))  # the worker moves them
 
 
 def test_dropped_pngs_are_found_and_others_ignored(tmp_path):
@@ -177,7 +186,7 @@ def test_a_remix_is_marked_on_the_map_the_map_panel_shows(qtbot, state):
                          path="/x/face.png", map_method="pca", map_points=point,
                          nearest_paths=("cat.png",))
     marked = []
-    state.map.sig_frame_point.connect(marked.append)
+    state.map.sig_mark_point.connect(marked.append)
     state.gallery.sig_remix_located.emit(record)
     assert marked == []  # no map built yet
     state.map.data = SimpleNamespace(method="pca")

@@ -10,8 +10,12 @@ import numpy as np
 
 from studio.backend.handle import WorkerHandle
 from studio.contract.app_state import AppState
-from studio.contract.gallery_state import GalleryListing
-from studio.contract.records import GalleryAddRequest, ItemRecipe
+from studio.contract.gallery_records import (
+    GalleryAddRequest,
+    GalleryListing,
+    GallerySource,
+    ItemSettings,
+)
 
 SIZE, LATENT = 32, 8
 WAIT_MS = 60_000
@@ -66,13 +70,13 @@ def distinct_frames(count: int, seed: int = 0) -> np.ndarray:
     return pixels
 
 
-def add_item(qtbot, state: AppState, name: str, frames: int = 1, seed: int = 0,
-             **recipe) -> str:
+def add_item(qtbot, state: AppState, name: str, frames: int = 1, seed: int = 0) -> str:
     """Add an item as the Canvas does; returns its id once the worker has saved it."""
     latents = np.random.default_rng(seed).normal(size=(frames, LATENT)).astype(np.float32)
-    recipe.setdefault("mode", "sample" if frames == 1 else "slerp")
-    request = GalleryAddRequest(name, latents, distinct_frames(frames, seed),
-                                ItemRecipe(frames=frames, **recipe))
+    source = (GallerySource(kind="sample", seed=seed) if frames == 1
+              else GallerySource(kind="interpolation", mode="slerp"))
+    request = GalleryAddRequest(name, latents, distinct_frames(frames, seed), source,
+                                ItemSettings(frames=frames, fps=12.0))
     with qtbot.waitSignal(state.gallery.sig_change_done, timeout=WAIT_MS) as done:
         state.gallery.sig_request_add.emit(request)
     return done.args[0].item_ids[0]

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
 
 import models.export.gif as gif_module
-from studio.contract.gallery_state import GalleryExportRequest
+from studio.contract.gallery_records import GalleryExportRequest
 from studio.panels.gallery.export_dialog import ExportDialog
 from studio.panels.gallery.panel import GalleryPanel
 from studio.window.actions import PANEL_NAMES

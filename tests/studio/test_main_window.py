@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
 
 from models.config import IngestConfig, ProjectConfig
-from studio.contract.records import ErrorRecord
+from studio.contract.project_records import ErrorRecord
 from studio.panels.canvas.panel import CanvasPanel
 from studio.window.dialogs import ErrorDialog, UnsavedChangesDialog
 from studio.window.main_window import MainWindow
@@ -108,7 +108,7 @@ def test_dropping_a_project_requests_opening_it(window, state, qtbot, tmp_path):
 
 
 def test_title_shows_project_and_unsaved_mark(window, state, settings):
-    state.sig_project_changed.emit(make_project_info("cats"))
+    state.sig_project_reported.emit(make_project_info("cats"))
     assert window.windowTitle() == "Latentia — cats"
     assert window.pages.currentWidget() is window.panels
     state.sig_project_dirty.emit(True)
@@ -121,7 +121,7 @@ def test_title_shows_project_and_unsaved_mark(window, state, settings):
 def test_close_with_unsaved_changes_asks(window, state, qtbot, monkeypatch, answer, closes,
                                          saves):
     monkeypatch.setattr(UnsavedChangesDialog, "ask", classmethod(lambda cls, p, name: answer))
-    state.sig_project_changed.emit(make_project_info("cats"))
+    state.sig_project_reported.emit(make_project_info("cats"))
     state.sig_project_dirty.emit(True)
     saved = []
     state.sig_request_save.connect(saved.append)
@@ -132,8 +132,8 @@ def test_close_with_unsaved_changes_asks(window, state, qtbot, monkeypatch, answ
 
 def test_closing_while_training_asks_nothing_the_run_checkpoints(window, state, monkeypatch):
     monkeypatch.setattr(UnsavedChangesDialog, "ask", classmethod(lambda cls, p, name: "cancel"))
-    state.sig_project_changed.emit(make_project_info("cats"))
-    state.sig_training_state.emit("running")
+    state.sig_project_reported.emit(make_project_info("cats"))
+    state.sig_training_state_reported.emit("running")
     state.sig_project_dirty.emit(True)
     assert window.close()
 
@@ -145,30 +145,30 @@ def test_errors_show_the_dialog_and_the_window_lives_on(window, state, monkeypat
     record = ErrorRecord("Problem opening the project", "The project is corrupt.", "details")
     state.sig_error.emit(record)
     assert shown == [record]
-    state.sig_project_changed.emit(make_project_info("after"))
+    state.sig_project_reported.emit(make_project_info("after"))
     assert window.windowTitle() == "Latentia — after"
 
 
 def test_training_actions_follow_the_training_state(window, state):
     actions = window.actions
     assert not actions.train.isEnabled()  # no project yet
-    state.sig_project_changed.emit(make_project_info(trained_steps=0))
+    state.sig_project_reported.emit(make_project_info(trained_steps=0))
     assert actions.train.isEnabled() and not actions.pause.isEnabled()
     assert not actions.export_model.isEnabled()  # nothing trained to export
-    state.sig_training_state.emit("running")
+    state.sig_training_state_reported.emit("running")
     assert actions.pause.isEnabled() and actions.stop.isEnabled()
     assert not actions.train.isEnabled()
-    state.sig_training_state.emit("paused")
+    state.sig_training_state_reported.emit("paused")
     assert actions.train.isEnabled() and actions.train.iconText() == "Resume"
 
 
 def test_train_action_sends_the_saved_settings_or_resumes(window, state, qtbot):
     info = make_project_info()
-    state.sig_project_changed.emit(info)
+    state.sig_project_reported.emit(info)
     with qtbot.waitSignal(state.sig_request_train) as blocker:
         window.actions.train.trigger()
     assert blocker.args == [info.config.train]
-    state.sig_training_state.emit("paused")
+    state.sig_training_state_reported.emit("paused")
     with qtbot.waitSignal(state.sig_request_resume):
         window.actions.train.trigger()
 

@@ -8,7 +8,7 @@ import pytest
 
 from models.errors import Cancelled
 from studio.backend.map.map_data import make_thumbnails, thumbnail_size
-from studio.contract.map_state import PointsDecoded
+from studio.contract.map_records import PointsDecoded
 from studio.panels.map.geometry import (
     in_polygon,
     in_rectangle,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from studio.contract.map_state import MapStatus, PathRecord
+from studio.contract.map_records import MapStage, MapStatus, PathRecord
 from studio.panels.map.dialogs import ConfirmDialog, NameDialog
 from studio.panels.map.panel import MapPanel
 from tests.studio.test_map_support import (
@@ -32,7 +32,7 @@ def panel(qtbot, state):
 
 @pytest.fixture
 def worker(state, panel, qtbot):
-    worker = InstantWorker(state.map, make_map_data(60, k=3))
+    worker = InstantWorker(state, make_map_data(60, k=3))
     worker.publish()
     # A fixed view with room around the blobs, whatever the panel's layout gives the plot.
     panel.plot.view_box.setRange(xRange=(-7, 7), yRange=(-4, 7), padding=0)
@@ -43,10 +43,10 @@ def worker(state, panel, qtbot):
 def test_states_are_honest_without_a_map(panel, state):
     assert panel._pages.currentWidget() is panel.message
     assert "Open or create a project" in panel.message.text.text()
-    state.map.sig_status.emit(MapStatus("untrained", "“cats” is not trained yet."))
+    state.map.sig_status_reported.emit(MapStatus(MapStage.UNTRAINED, "“cats” is not trained yet."))
     assert panel.message.title.text() == "Not trained yet"
     assert panel.message.action.isHidden()  # nothing to do here but train
-    state.map.sig_status.emit(MapStatus("building", "", "map-7"))
+    state.map.sig_status_reported.emit(MapStatus(MapStage.BUILDING, "", "map-7"))
     assert panel._pages.currentWidget() is panel.building
     state.sig_job_progress.emit("map-7", 0.5, "Encoding images (24 of 48)")
     assert panel.building.progress.value() == 500
@@ -55,7 +55,7 @@ def test_states_are_honest_without_a_map(panel, state):
     state.sig_request_cancel.connect(cancels.append)
     panel.building.cancel.click()
     assert cancels == ["map-7"]
-    state.map.sig_status.emit(MapStatus("failed", "Boom."))
+    state.map.sig_status_reported.emit(MapStatus(MapStage.FAILED, "Boom."))
     assert not panel.message.action.isHidden()
     builds = []
     state.map.sig_request_build.connect(builds.append)
@@ -98,7 +98,7 @@ def test_click_selects_and_shows_the_reconstruction(qtbot, panel, worker, state)
     assert np.array_equal(pair[0], worker.data.thumbnails[7])
     assert np.array_equal(pair[1], 255 - worker.data.thumbnails[7])
     images = []
-    state.map.sig_current_image.connect(images.append)
+    state.map.sig_image_picked.connect(images.append)
     panel.sidebar.use_in_canvas.click()
     assert images[0].image_index == 7
     assert np.array_equal(images[0].latent, worker.data.latents[7])
@@ -137,7 +137,7 @@ def test_drag_draws_live_previews_and_hands_the_path_to_the_canvas(qtbot, panel,
     assert np.array_equal(preview, image_for(decodes[-1].points[0]))  # the latest answer
     record = paths[-1]
     assert isinstance(record, PathRecord) and record.method == "pca"
-    assert record.frames == state.map.frames
+    assert record.frames == state.canvas.path_frames
     assert np.allclose(record.points[0], stroke[0], atol=0.05)
     assert np.allclose(record.points[-1], stroke[-1], atol=0.05)
     assert panel.controls.clear_path.isEnabled()
@@ -212,7 +212,7 @@ def test_renaming_a_cluster_in_the_legend(qtbot, panel, worker, state):
     item = panel.sidebar.legend.topLevelItem(1)
     item.setText(0, "Circles")
     assert worker.requests["rename_cluster"] == [(1, "Circles")]
-    state.map.sig_cluster_names.emit(("Cluster 1", "Circles", "Cluster 3"))
+    state.map.sig_cluster_names_reported.emit(("Cluster 1", "Circles", "Cluster 3"))
     assert panel.plot.data.cluster_names[1] == "Circles"
     panel.sidebar.legend.sig_cluster_clicked.emit(1)
     assert sorted(state.map.selection) == list(range(1, 60, 3))
@@ -237,9 +237,9 @@ def test_view_options_change_the_drawing(qtbot, panel, worker):
 
 
 def test_the_canvas_frame_is_marked_on_the_map(panel, worker, state):
-    state.map.sig_frame_point.emit(np.array([1.0, 2.0], np.float32))
+    state.map.sig_mark_point.emit(np.array([1.0, 2.0], np.float32))
     assert np.allclose(panel.plot.frame_marker.data["x"], [1.0])
-    state.map.sig_frame_point.emit(None)
+    state.map.sig_mark_point.emit(None)
     assert len(panel.plot.frame_marker.data) == 0
 
 
@@ -270,7 +270,7 @@ def test_density_shading_covers_its_bounds(panel, worker):
 
 
 def test_the_line_follows_the_route_the_animation_takes(qtbot, panel, worker, state):
-    from studio.contract.map_state import FramesResult
+    from studio.contract.canvas_records import FramesResult
 
     paths = []
     state.map.sig_path_drawn.connect(paths.append)
@@ -279,12 +279,12 @@ def test_the_line_follows_the_route_the_animation_takes(qtbot, panel, worker, st
     t = np.linspace(0, 1, 9)[:, None]
     curve = (ends[0] * (1 - t) + ends[1] * t).astype(np.float32)
     curve[:, 1] += np.sin(t[:, 0] * np.pi)  # a smooth bump from end to end
-    state.map.sig_frames.emit(FramesResult("path", 1, np.zeros((9, 4), np.float32),
+    state.canvas.sig_frames.emit(FramesResult("path", 1, np.zeros((9, 4), np.float32),
                                            np.zeros((9, 8, 8, 3), np.uint8), curve, None))
     x, y = panel.plot.path_curve.getData()
     assert np.allclose(np.column_stack([x, y]), curve)
     elsewhere = curve + 3.0  # frames of some other path: ignored
-    state.map.sig_frames.emit(FramesResult("path", 2, np.zeros((9, 4), np.float32),
+    state.canvas.sig_frames.emit(FramesResult("path", 2, np.zeros((9, 4), np.float32),
                                            np.zeros((9, 8, 8, 3), np.uint8), elsewhere, None))
     x, _ = panel.plot.path_curve.getData()
     assert np.allclose(x, curve[:, 0])

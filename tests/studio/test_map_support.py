@@ -13,15 +13,9 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from models.records import frozen_array
-from studio.contract.map_state import (
-    FramesResult,
-    GeneratedResult,
-    ImagePair,
-    MapData,
-    MapState,
-    MapStatus,
-    PointsDecoded,
-)
+from studio.contract.app_state import AppState
+from studio.contract.canvas_records import FramesKind, FramesResult, GeneratedKind, GeneratedResult
+from studio.contract.map_records import ImagePair, MapData, MapStage, MapStatus, PointsDecoded
 
 SIZE, LATENT = 8, 4
 
@@ -55,28 +49,29 @@ def image_for(point: np.ndarray) -> np.ndarray:
 
 
 class InstantWorker:
-    """Answers MapState requests synchronously on the UI thread, like the map service would,
-    and records them. `hold` keeps decode answers back until `release()`."""
+    """Answers MapState and CanvasState requests synchronously on the UI thread, like the map
+    service would, and records them. `hold` keeps decode answers back until `release()`."""
 
-    def __init__(self, map_state: MapState, data: MapData) -> None:
-        self.map_state, self.data = map_state, data
+    def __init__(self, state: AppState, data: MapData) -> None:
+        self.map_state, self.canvas, self.data = state.map, state.canvas, data
         self.requests: dict[str, list] = {}
         self.hold = False
         self.held: list = []
-        m = map_state
+        m, c = self.map_state, self.canvas
         m.sig_request_points_decode.connect(self._on_decode)
-        m.sig_request_frames.connect(self._on_frames)
+        c.sig_request_frames.connect(self._on_frames)
         m.sig_request_reconstruction.connect(self._on_reconstruction)
-        m.sig_request_sample.connect(self._on_sample)
-        m.sig_request_attribute.connect(self._on_attribute)
-        for name in ("build", "save_path", "load_path", "rename_path", "delete_path",
-                     "rename_cluster", "save_direction", "delete_direction"):
-            getattr(m, f"sig_request_{name}").connect(
-                lambda *args, name=name: self._log(name, args[0] if len(args) == 1 else args))
+        c.sig_request_sample.connect(self._on_sample)
+        c.sig_request_attribute.connect(self._on_attribute)
+        for hub, names in ((m, ("build", "save_path", "load_path", "rename_path", "delete_path",
+                                "rename_cluster")), (c, ("save_direction", "delete_direction"))):
+            for name in names:
+                getattr(hub, f"sig_request_{name}").connect(
+                    lambda *args, name=name: self._log(name, args[0] if len(args) == 1 else args))
 
     def publish(self) -> None:
-        self.map_state.sig_map_ready.emit(self.data)
-        self.map_state.sig_status.emit(MapStatus("ready"))
+        self.map_state.sig_map_reported.emit(self.data)
+        self.map_state.sig_status_reported.emit(MapStatus(MapStage.READY))
 
     def _log(self, kind: str, request) -> None:
         self.requests.setdefault(kind, []).append(request)
@@ -105,10 +100,10 @@ class InstantWorker:
         images = np.zeros((n, SIZE, SIZE, 3), np.uint8)
         images[..., 1] = np.arange(n, dtype=np.uint8)[:, None, None]
         points = None
-        if request.kind == "path":
+        if request.kind == FramesKind.PATH:
             start, end = request.path.points[0], request.path.points[-1]
             points = np.linspace(start, end, n).astype(np.float32)
-        self.map_state.sig_frames.emit(FramesResult(
+        self.canvas.sig_frames.emit(FramesResult(
             request.kind, request.generation, frozen_array(latents), frozen_array(images),
             None if points is None else frozen_array(points),
             frozen_array(np.arange(n, dtype=np.int64) % self.data.count)))
@@ -122,8 +117,9 @@ class InstantWorker:
         self._log("sample", request)
         latents = np.arange(request.n * LATENT, dtype=np.float32).reshape(request.n, LATENT)
         images = np.full((request.n, SIZE, SIZE, 3), 7, np.uint8)
-        self.map_state.sig_generated.emit(GeneratedResult(
-            "sample" if request.cluster is None else "cluster", request.generation,
+        self.canvas.sig_generated.emit(GeneratedResult(
+            GeneratedKind.SAMPLE if request.cluster is None else GeneratedKind.CLUSTER,
+            request.generation,
             frozen_array(latents), frozen_array(images), temperature=request.temperature,
             seeds=tuple(request.seed + i for i in range(request.n)), cluster=request.cluster))
 
@@ -131,9 +127,10 @@ class InstantWorker:
         self._log("attribute", request)
         latents = np.stack([request.code + s for s in request.strengths]).astype(np.float32)
         images = np.full((len(latents), SIZE, SIZE, 3), 9, np.uint8)
-        self.map_state.sig_generated.emit(GeneratedResult(
-            "attribute", request.generation, frozen_array(latents), frozen_array(images),
-            attribute=request.name, strengths=tuple(float(s) for s in request.strengths)))
+        self.canvas.sig_generated.emit(GeneratedResult(
+            GeneratedKind.ATTRIBUTE, request.generation, frozen_array(latents),
+            frozen_array(images), attribute=request.name,
+            strengths=tuple(float(s) for s in request.strengths)))
 
 
 # --- mouse gestures on a pyqtgraph view ---------------------------------------------------------

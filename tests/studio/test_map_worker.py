@@ -12,15 +12,13 @@ import pytest
 
 from models.records import frozen_array
 from studio.backend.handle import WorkerHandle
-from studio.contract.map_state import (
+from studio.contract.canvas_records import (
     AttributeRequest,
     DirectionRequest,
     FramesRequest,
-    MapBuildRequest,
-    PathRecord,
-    PointsDecodeRequest,
     SampleRequest,
 )
+from studio.contract.map_records import MapBuildRequest, PathRecord, PointsDecodeRequest
 from tests.studio.test_map_support import make_trained_project
 
 pytestmark = pytest.mark.slow
@@ -48,7 +46,7 @@ def opened(qtbot, state, trained) -> Iterator[tuple]:
         handle.start()
     with qtbot.waitSignal(state.map.sig_map_ready, timeout=WAIT_MS) as blocker:
         state.sig_request_open_project.emit(str(trained))
-    qtbot.waitUntil(lambda: state.map.status.state == "ready", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: state.map.status.stage == "ready", timeout=WAIT_MS)
     yield handle, blocker.args[0], errors, statuses
     assert handle.stop(timeout_ms=WAIT_MS)
     torch.set_num_threads(threads)
@@ -56,7 +54,7 @@ def opened(qtbot, state, trained) -> Iterator[tuple]:
 
 def test_opening_a_trained_project_builds_its_map(qtbot, state, opened):
     _handle, data, errors, statuses = opened
-    assert [s.state for s in statuses][-2:] == ["building", "ready"]
+    assert [s.stage for s in statuses][-2:] == ["building", "ready"]
     assert statuses[-2].job_id.startswith("map-")
     assert data.count == 48 and data.points.shape == (48, 2) and data.latents.shape == (48, 8)
     assert data.thumbnails.shape == (48, 32, 32, 3) and not data.thumbnails.flags.writeable
@@ -73,15 +71,15 @@ def test_drag_decodes_and_path_frames(qtbot, state, opened):
     decoded = blocker.args[0]
     assert decoded.generation == 5 and decoded.images.shape == (1, 32, 32, 3)
     path = PathRecord(frozen_array(data.points[[0, 1, 2]].copy()), "pca", 9)
-    with qtbot.waitSignal(state.map.sig_frames, timeout=WAIT_MS) as blocker:
-        state.map.sig_request_frames.emit(FramesRequest("path", 9, 1, path=path))
+    with qtbot.waitSignal(state.canvas.sig_frames, timeout=WAIT_MS) as blocker:
+        state.canvas.sig_request_frames.emit(FramesRequest("path", 9, 1, path=path))
     frames = blocker.args[0]
     assert frames.images.shape == (9, 32, 32, 3) and frames.latents.shape == (9, 8)
     assert np.allclose(frames.points[0], data.points[0], atol=1e-4)
     assert frames.nearest.shape == (9,)
     keys = frozen_array(data.latents[[3, 4]].copy())
-    with qtbot.waitSignal(state.map.sig_frames, timeout=WAIT_MS) as blocker:
-        state.map.sig_request_frames.emit(FramesRequest("slerp", 5, 2, keyframes=keys))
+    with qtbot.waitSignal(state.canvas.sig_frames, timeout=WAIT_MS) as blocker:
+        state.canvas.sig_request_frames.emit(FramesRequest("slerp", 5, 2, keyframes=keys))
     slerped = blocker.args[0]
     assert slerped.kind == "slerp" and np.allclose(slerped.latents[[0, -1]], keys, atol=1e-5)
     assert errors == []
@@ -93,24 +91,24 @@ def test_reconstruction_samples_and_attributes(qtbot, state, opened):
         state.map.sig_request_reconstruction.emit(6)
     pair = blocker.args[0]
     assert pair.index == 6 and pair.original.shape == pair.reconstruction.shape == (32, 32, 3)
-    with qtbot.waitSignal(state.map.sig_generated, timeout=WAIT_MS) as blocker:
-        state.map.sig_request_sample.emit(SampleRequest(4, 0.8, 10, 1))
+    with qtbot.waitSignal(state.canvas.sig_generated, timeout=WAIT_MS) as blocker:
+        state.canvas.sig_request_sample.emit(SampleRequest(4, 0.8, 10, 1))
     first = blocker.args[0]
     assert first.images.shape == (4, 32, 32, 3) and first.seeds == (10, 11, 12, 13)
-    with qtbot.waitSignal(state.map.sig_generated, timeout=WAIT_MS) as blocker:
-        state.map.sig_request_sample.emit(SampleRequest(2, 0.8, 11, 2))
+    with qtbot.waitSignal(state.canvas.sig_generated, timeout=WAIT_MS) as blocker:
+        state.canvas.sig_request_sample.emit(SampleRequest(2, 0.8, 11, 2))
     assert np.allclose(blocker.args[0].latents[0], first.latents[1])  # seed 11 twice
-    with qtbot.waitSignal(state.map.sig_generated, timeout=WAIT_MS) as blocker:
-        state.map.sig_request_sample.emit(SampleRequest(3, 0.8, 0, 3, cluster=0))
+    with qtbot.waitSignal(state.canvas.sig_generated, timeout=WAIT_MS) as blocker:
+        state.canvas.sig_request_sample.emit(SampleRequest(3, 0.8, 0, 3, cluster=0))
     assert blocker.args[0].kind == "cluster" and len(blocker.args[0].latents) == 3
-    with qtbot.waitSignal(state.map.sig_directions, timeout=WAIT_MS) as blocker:
-        state.map.sig_request_save_direction.emit(DirectionRequest(
+    with qtbot.waitSignal(state.canvas.sig_directions, timeout=WAIT_MS) as blocker:
+        state.canvas.sig_request_save_direction.emit(DirectionRequest(
             "redder", frozen_array(np.array([0, 4])), frozen_array(np.array([1, 5]))))
     assert blocker.args[0] == ("redder",)
     code = frozen_array(data.latents[0].copy())
     strengths = frozen_array(np.array([0.0, 1.0], np.float32))
-    with qtbot.waitSignal(state.map.sig_generated, timeout=WAIT_MS) as blocker:
-        state.map.sig_request_attribute.emit(AttributeRequest(code, "redder", strengths, 7))
+    with qtbot.waitSignal(state.canvas.sig_generated, timeout=WAIT_MS) as blocker:
+        state.canvas.sig_request_attribute.emit(AttributeRequest(code, "redder", strengths, 7))
     edits = blocker.args[0]
     assert edits.kind == "attribute" and edits.strengths == (0.0, 1.0)
     assert np.allclose(edits.latents[0], data.latents[0])
@@ -203,11 +201,11 @@ def test_a_map_build_reports_progress_and_can_be_cancelled(qtbot, state, opened,
     reports = []
     state.sig_job_progress.connect(lambda job, fraction, text: reports.append((job, text)))
     with qtbot.waitSignal(state.map.sig_status, timeout=WAIT_MS,
-                          check_params_cb=lambda s: s.state == "building") as blocker:
+                          check_params_cb=lambda s: s.stage == "building") as blocker:
         state.map.sig_request_build.emit(MapBuildRequest("pca", 3))
     job_id = blocker.args[0].job_id
     qtbot.waitUntil(lambda: any(job == job_id for job, _ in reports), timeout=WAIT_MS)
     with qtbot.waitSignal(state.map.sig_status, timeout=WAIT_MS,
-                          check_params_cb=lambda s: s.state == "cancelled"):
+                          check_params_cb=lambda s: s.stage == "cancelled"):
         state.sig_request_cancel.emit(job_id)
-    assert state.map.status.state == "cancelled"
+    assert state.map.status.stage == "cancelled"

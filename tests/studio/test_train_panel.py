@@ -14,7 +14,7 @@ from models.records import (
     Metrics,
     SkippedFile,
 )
-from studio.contract.records import ProjectInfo, ScanResult
+from studio.contract.project_records import ProjectInfo, ScanResult
 from studio.panels.train.dialogs import FolderDialog, ProjectPathDialog
 from studio.panels.train.panel import TrainPanel
 from studio.settings import Settings
@@ -159,7 +159,7 @@ def test_start_creates_project_with_form_settings_then_trains(scanned, state, qt
     assert scanned.monitor.status.headline.text() == "Creating the project…"
     assert not scanned.setup.controls.start_button.isEnabled()
     with qtbot.waitSignal(state.sig_request_train) as train:
-        state.sig_project_changed.emit(project_info())
+        state.sig_project_reported.emit(project_info())
     assert train.args[0].minutes == 15.0 and train.args[0].beta == 0.25
 
 
@@ -181,7 +181,7 @@ def test_default_project_path_is_made_unique(scanned, state, qtbot, projects_roo
 
 
 def test_open_project_continues_training_with_its_settings(panel, state, qtbot):
-    state.sig_project_changed.emit(project_info(trained_steps=500))
+    state.sig_project_reported.emit(project_info(trained_steps=500))
     controls, form = panel.setup.controls, panel.setup.form
     assert controls.start_button.text() == "Continue training"
     assert not controls.path_label.isVisibleTo(panel)
@@ -196,7 +196,7 @@ def test_open_project_continues_training_with_its_settings(panel, state, qtbot):
 
 
 def test_panel_created_after_project_shows_it(qtbot, state, projects_root):
-    state.sig_project_changed.emit(project_info(trained_steps=10))
+    state.sig_project_reported.emit(project_info(trained_steps=10))
     late = TrainPanel(state)
     qtbot.addWidget(late)
     assert late._pages.currentWidget() is late.workspace
@@ -210,8 +210,8 @@ def test_panel_created_after_project_shows_it(qtbot, state, projects_root):
     ("finished", (True, False, False, False)),
 ])
 def test_buttons_follow_training_state(panel, state, training_state, enabled):
-    state.sig_project_changed.emit(project_info())
-    state.sig_training_state.emit(training_state)
+    state.sig_project_reported.emit(project_info())
+    state.sig_training_state_reported.emit(training_state)
     controls = panel.setup.controls
     buttons = (controls.start_button, controls.pause_button, controls.resume_button,
                controls.stop_button)
@@ -220,12 +220,12 @@ def test_buttons_follow_training_state(panel, state, training_state, enabled):
 
 
 def test_pause_resume_stop_emit_requests(panel, state, qtbot):
-    state.sig_project_changed.emit(project_info())
+    state.sig_project_reported.emit(project_info())
     controls = panel.setup.controls
-    state.sig_training_state.emit("running")
+    state.sig_training_state_reported.emit("running")
     with qtbot.waitSignal(state.sig_request_pause):
         controls.pause_button.click()
-    state.sig_training_state.emit("paused")
+    state.sig_training_state_reported.emit("paused")
     with qtbot.waitSignal(state.sig_request_resume):
         controls.resume_button.click()
     with qtbot.waitSignal(state.sig_request_stop):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.records import TrainProgress
-from studio.contract.records import ErrorRecord
+from studio.contract.project_records import ErrorRecord
 from studio.panels.train.dialogs import FolderDialog
 from studio.panels.train.panel import TrainPanel
 from studio.settings import Settings
@@ -42,7 +42,7 @@ def test_create_job_progress_cancel_and_failure(scanned, state, qtbot):
     assert "the disk is full" in status.error.text()
     assert scanned.setup.controls.start_button.isEnabled()
     with qtbot.assertNotEmitted(state.sig_request_train):
-        state.sig_project_changed.emit(None)
+        state.sig_project_reported.emit(None)
 
 
 def test_errors_of_other_panels_are_left_to_the_window(scanned, state):
@@ -78,7 +78,7 @@ def test_scan_progress_follows_the_scan_job_only(panel, state, monkeypatch):
 
 def test_new_folder_while_a_project_is_open_starts_a_new_project(panel, state, qtbot,
                                                                  monkeypatch):
-    state.sig_project_changed.emit(project_info(trained_steps=50))
+    state.sig_project_reported.emit(project_info(trained_steps=50))
     monkeypatch.setattr(FolderDialog, "ask", classmethod(lambda cls, parent, start: "/data/owls"))
     with qtbot.waitSignal(state.sig_request_scan_folder):
         panel.setup.ingest.choose_button.click()
@@ -91,13 +91,13 @@ def test_new_folder_while_a_project_is_open_starts_a_new_project(panel, state, q
 
 
 def test_training_error_shows_in_the_panel(panel, state, qtbot):
-    state.sig_project_changed.emit(project_info())
+    state.sig_project_reported.emit(project_info())
     with qtbot.waitSignal(state.sig_request_train):
         panel.setup.controls.start_button.click()
     assert panel.monitor.status.headline.text() == "Starting training…"
     state.sig_error.emit(ErrorRecord("Training stopped", "the loss became NaN"))
     assert "the loss became NaN" in panel.monitor.status.error.text()
     assert panel.setup.controls.start_button.isEnabled()
-    state.sig_training_state.emit("running")
+    state.sig_training_state_reported.emit("running")
     state.sig_train_progress.emit(TrainProgress("step", 1, 0.1, 10, train=metrics(1.0)))
     assert panel.monitor.status.headline.text() == "Training…"

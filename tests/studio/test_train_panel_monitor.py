@@ -15,12 +15,12 @@ from tests.studio.test_train_panel import health, metrics, project_info
 def panel(qtbot, state) -> TrainPanel:
     widget = TrainPanel(state)
     qtbot.addWidget(widget)
-    state.sig_project_changed.emit(project_info())  # kl_warmup_steps = 1000 (the default)
+    state.sig_project_reported.emit(project_info())  # kl_warmup_steps = 1000 (the default)
     return widget
 
 
 def test_progress_updates_bar_eta_and_speed(panel, state):
-    state.sig_training_state.emit("running")
+    state.sig_training_state_reported.emit("running")
     state.sig_train_progress.emit(TrainProgress("step", 250, 2.5, 1000, train=metrics(9.0),
                                                 images_per_second=180.0, eta_seconds=95.0))
     status = panel.monitor.status
@@ -56,7 +56,7 @@ def test_charts_refresh_on_their_own_timer(panel, state, qtbot):
 def test_history_of_opened_project_is_plotted(panel, state):
     history = tuple(TrainProgress("step", s, s / 4, 40, train=metrics(float(s)))
                     for s in range(1, 9))
-    state.sig_project_changed.emit(project_info(trained_steps=8, history=history,
+    state.sig_project_reported.emit(project_info(trained_steps=8, history=history,
                                                 path="/p/other.latentia"))
     _, y = panel.monitor.charts.curve("total", "train").getOriginalDataset()
     np.testing.assert_allclose(y, np.arange(1, 9) / 100)
@@ -102,13 +102,13 @@ def test_training_warnings_are_shown(panel, state):
 
 
 def test_project_republished_after_a_run_keeps_the_live_view(panel, state):
-    state.sig_training_state.emit("running")
+    state.sig_training_state_reported.emit("running")
     state.sig_train_progress.emit(TrainProgress("step", 5, 1.0, 10, train=metrics(3.0)))
     images = np.zeros((2, 8, 8, 3), dtype=np.uint8)
     state.sig_previews.emit(PreviewImages(images, images, images, step=5))
     state.sig_train_progress.emit(TrainProgress("done", 10, 2.0, 10, message="reached 2 epochs"))
-    state.sig_project_changed.emit(project_info(trained_steps=10))
-    state.sig_training_state.emit("finished")
+    state.sig_project_reported.emit(project_info(trained_steps=10))
+    state.sig_training_state_reported.emit("finished")
     assert panel.monitor.previews.grids["samples"].image_count() == 2
     panel.monitor.charts.flush()
     assert len(panel.monitor.charts.curve("recon", "train").getOriginalDataset()[0]) == 1

@@ -176,7 +176,8 @@ def test_panel_look_for_each_situation():
     assert nothing.show_invitation and not nothing.can_start
     creating = describe(PanelFacts("idle", pending="create", folder="/f", usable=3))
     assert creating.lock_all_settings and not creating.can_start
-    exported = describe(PanelFacts("idle", new_project=False, project_path="/m.latentia-model"))
+    exported = describe(PanelFacts("idle", new_project=False, project_path="/m.latentia-model",
+                                   is_model_file=True))
     assert not exported.can_start and "exported" in exported.start_tooltip
     finished = describe(PanelFacts("finished", new_project=False, project_path="/p.latentia",
                                    trained_steps=10, done_message="reached 40 epochs"))

@@ -9,7 +9,7 @@ import pytest
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig
 from studio.backend.handle import WorkerHandle
-from studio.contract.records import DecodeRequest
+from studio.contract.project_records import DecodeRequest
 from tests.studio.fake_backend import FakeBackend, FakeProject
 
 

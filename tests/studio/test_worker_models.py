@@ -12,7 +12,7 @@ import pytest
 from models.config import IngestConfig, ProjectConfig, TrainConfig, VAEConfig
 from studio import demo
 from studio.backend.handle import WorkerHandle
-from studio.contract.records import DecodeRequest
+from studio.contract.project_records import DecodeRequest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
 

@@ -13,11 +13,18 @@ from PIL import Image, features
 from models.errors import ExportError
 from models.export import Provenance, estimate_gif_bytes, mp4_available, sidecar_path
 from models.export.frames import ProgressCallback, StopCallback
-from models.export.settings import GIF_MAX_FPS, MAX_FPS, MAX_HOLD_MS, MAX_LOOP, MAX_SCALE
+from models.export.settings import (
+    GIF_MAX_FPS,
+    MAX_FPS,
+    MAX_HOLD_MS,
+    MAX_LOOP,
+    MAX_SCALE,
+    SIDECAR_FORMATS,
+)
 from models.export.sheet import MAX_SPACING
 from models.export.timeline import build_timeline
-from models.gallery.exporting import SIDECAR_FORMATS, ExportRequest, export_frames
-from studio.contract.gallery_state import ExportCapabilities, GalleryExportRequest
+from models.gallery.exporting import ExportRequest, export_frames
+from studio.contract.gallery_records import ExportCapabilities, GalleryExportRequest
 
 _FALLBACK_MAX_PIXELS = 89_478_485  # Pillow's default decompression-bomb limit
 

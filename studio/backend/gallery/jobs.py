@@ -9,19 +9,20 @@ failure into the error dialog; the writers and `regenerate` leave nothing half-d
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, Slot
 
 from models.errors import LatentiaError
 from models.records import frozen_array
-from studio.backend.jobs import Job, throttled_progress
+from studio.backend.jobs import Job
+from studio.backend.pacing import LatestOnly
+from studio.backend.seams import WorkerHost, WorkerProject
 from studio.contract.app_state import AppState
-from studio.contract.gallery_state import (
+from studio.contract.gallery_records import (
     ExportConfirmation,
     ExportDone,
     GalleryExportRequest,
@@ -29,49 +30,44 @@ from studio.contract.gallery_state import (
     RegenerateRequest,
     RemixRecord,
 )
+from studio.contract.project_records import JobKind
 
 if TYPE_CHECKING:
+    from models.gallery.item import GalleryItem
     from studio.backend.gallery.service import GalleryService
 
 log = logging.getLogger(__name__)
 
-JobRunner = Callable[[str, str, str, Callable[[Job], None]], bool]
-MAP_METHODS = ("pca", "umap")
 DEFAULT_MAP_METHOD = "pca"  # the Map panel's default; any map places new codes (transform)
 NEAREST_COUNT = 6
 
 
 class GalleryJobs(QObject):
-    def __init__(self, service: GalleryService, state: AppState, run_job: JobRunner,
+    def __init__(self, service: GalleryService, state: AppState, host: WorkerHost,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._service = service
-        self._state = state
         self._signals = state.gallery
-        self._run_job = run_job
-        self._pending_estimate: GalleryExportRequest | None = None
+        self._host = host
+        self._estimates = LatestOnly(self._serve_estimate)  # a newer question replaces one
         s = self._signals
         s.sig_request_capabilities.connect(self._on_capabilities)
         s.sig_request_export.connect(self._on_export)
-        s.sig_request_gif_estimate.connect(self._on_gif_estimate)
+        s.sig_request_gif_estimate.connect(self._estimates.put)
         s.sig_request_regenerate.connect(self._on_regenerate)
         s.sig_request_remix.connect(self._on_remix)
 
-    def _progress(self, job: Job, unit: str) -> Callable[[int, int], None]:
-        return throttled_progress(job, self._state.sig_job_progress.emit,
-                                  lambda done, total: f"{done:,} of {total:,} {unit}")
-
     @Slot()
     def _on_capabilities(self) -> None:
-        with self._service.guarded("checking the export formats"):
+        with self._host.guarded("checking the export formats"):
             from studio.backend.gallery.export import capabilities
 
-            self._signals.sig_capabilities.emit(capabilities())
+            self._signals.sig_capabilities_reported.emit(capabilities())
 
     # --- export -------------------------------------------------------------------------------
     @Slot(object)
     def _on_export(self, request: GalleryExportRequest) -> None:
-        from models.gallery import item_provenance
+        from models.gallery.recipes import item_provenance
         from studio.backend.gallery.export import (
             check_request,
             existing_targets,
@@ -83,7 +79,7 @@ class GalleryJobs(QObject):
             check_request(request)  # bad settings fail here, before a job starts
             existing = () if request.overwrite else existing_targets(request)
         except LatentiaError as exc:
-            self._service.report(exc, "exporting")
+            self._host.report(exc, "exporting")
             return
         if existing:  # ask first; nothing is written
             self._signals.sig_export_confirm.emit(ExportConfirmation(request, existing))
@@ -93,24 +89,16 @@ class GalleryJobs(QObject):
             gallery, _project = self._service.require()
             item = gallery.get(request.item_id)
             path = write_export(request, self._service.frames(item.id), item_provenance(item),
-                                progress=self._progress(job, "steps"),
+                                progress=job.counted_progress(self._host.emit_progress,
+                                                              "steps"),
                                 should_stop=job.should_stop)
             self._signals.sig_export_done.emit(ExportDone(request, str(path), written_size(path)))
 
         name = Path(request.path).name
-        self._run_job("gallery_export", f"Exporting {name}", f"exporting {name}", work)
+        self._host.run_job(JobKind.GALLERY_EXPORT, f"Exporting {name}", f"exporting {name}",
+                           work)
 
-    @Slot(object)
-    def _on_gif_estimate(self, request: GalleryExportRequest) -> None:
-        first = self._pending_estimate is None
-        self._pending_estimate = request  # a newer question replaces an unanswered one
-        if first:
-            QTimer.singleShot(0, self._serve_estimate)
-
-    def _serve_estimate(self) -> None:
-        request, self._pending_estimate = self._pending_estimate, None
-        if request is None:
-            return
+    def _serve_estimate(self, request: GalleryExportRequest) -> None:
         from studio.backend.gallery.export import estimate_gif
 
         try:
@@ -123,16 +111,16 @@ class GalleryJobs(QObject):
     # --- regenerate ---------------------------------------------------------------------------
     @Slot(object)
     def _on_regenerate(self, request: RegenerateRequest) -> None:
-        from models.gallery import regenerate
+        from models.gallery.render import regenerate
 
         def work(job: Job) -> None:
             gallery, project = self._service.require()
             items = [gallery.get(item_id) for item_id in request.item_ids]
             model_id = self._service.model_id(project)
-            report = self._progress(job, "frames")
+            report = job.counted_progress(self._host.emit_progress, "frames")
             total, done = sum(item.frame_count for item in items), [0]
 
-            def render(item: Any) -> Any:
+            def render(item: GalleryItem) -> object:
                 frames = regenerate(project, item, request.image_size,
                                     progress=lambda d, _t: report(done[0] + d, total),
                                     should_stop=job.should_stop)
@@ -146,15 +134,18 @@ class GalleryJobs(QObject):
 
         count = len(request.item_ids)
         label = f"Regenerating {count} gallery item{'s' if count != 1 else ''}"
-        self._run_job("gallery_regenerate", label, "regenerating gallery items", work)
+        self._host.run_job(JobKind.GALLERY_REGENERATE, label, "regenerating gallery items",
+                           work)
 
     # --- remix --------------------------------------------------------------------------------
     @Slot(str, str)
     def _on_remix(self, path: str, map_method: str) -> None:
-        from models.gallery import locate_remix, render_latents
+        from models.gallery.remix import locate_remix
+        from models.gallery.render import render_latents
+        from models.latent_map.maths.projection import PROJECTION_METHODS
 
         def work(job: Job) -> None:
-            project = self._service.project()
+            project = self._host.project
             if project is None:
                 raise LatentiaError("open a project first: a dropped image is found among the "
                                     "codes of the project's model")
@@ -163,24 +154,25 @@ class GalleryJobs(QObject):
             record = RemixRecord(latents=match.latents, origin=match.origin, note=match.note,
                                  path=path, matches_model=match.matches_model,
                                  images=frozen_array(images))
-            method = map_method if map_method in MAP_METHODS else DEFAULT_MAP_METHOD
+            method = map_method if map_method in PROJECTION_METHODS else DEFAULT_MAP_METHOD
             self._signals.sig_remix_located.emit(self._placed(record, project, method, job))
 
         name = Path(path).name
-        self._run_job("gallery_remix", f"Finding {name} on the map", f"finding {name}", work)
+        self._host.run_job(JobKind.GALLERY_REMIX, f"Finding {name} on the map",
+                           f"finding {name}", work)
 
-    def _placed(self, record: RemixRecord, project: Any, method: str, job: Job) -> RemixRecord:
+    def _placed(self, record: RemixRecord, project: WorkerProject, method: str,
+                job: Job) -> RemixRecord:
         """`record` with its place on the map and the project's images nearest to it."""
         if getattr(project, "cache", None) is None:
             note = "; ".join(filter(None, [record.note, "an exported model has no images to "
                                                         "compare it with"]))
             return replace(record, note=note)
-        from models.latent_map import nearest_images, project_map
+        from models.latent_map.decoding import nearest_images
+        from models.latent_map.maps import project_map
 
-        def map_progress(fraction: float, text: str) -> None:
-            self._state.sig_job_progress.emit(job.job_id, fraction, text)
-
-        latent_map = project_map(project, method=method, progress=map_progress,
+        latent_map = project_map(project, method=method,
+                                 progress=job.progress(self._host.emit_progress),
                                  should_stop=job.should_stop)
         count = min(NEAREST_COUNT, len(latent_map.points))
         matches = nearest_images(latent_map, record.latents[:1], k=count)

@@ -1,36 +1,43 @@
 """The Gallery's service in the worker thread: the open project's `models.gallery.Gallery`.
 
 Created by BackendWorker as its child (so it lives in the worker thread) and told about every
-project change with `on_project`. Requests arrive from `AppState.gallery` (studio/gallery_state)
-as queued calls; every change is written at once by `models.gallery`, filed in the undo history
-under a token, and followed by a fresh GalleryListing. Long jobs (export, regenerate, remix) are
-in `studio.backend.gallery.jobs.GalleryJobs`.
+project change with `on_project`. Requests arrive from `AppState.gallery` as queued calls;
+every change is written at once by `models.gallery`, filed in the undo history under a token,
+and followed by a fresh GalleryListing. Items travel as `models.gallery.item.GalleryItem`
+records themselves; the Canvas's requests only lack what the worker knows (the images' paths,
+an attribute's direction), filled in here. Long jobs (export, regenerate, remix) are in
+`studio.backend.gallery.jobs`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from models.errors import LatentiaError, ProjectError
+from models.gallery.item import GalleryItem, GallerySource
+from models.records import frozen_array
 from studio.backend.gallery.history import EditHistory
-from studio.backend.gallery.jobs import GalleryJobs, JobRunner
+from studio.backend.gallery.jobs import GalleryJobs
+from studio.backend.seams import WorkerHost, WorkerProject
 from studio.contract.app_state import AppState
-from studio.contract.gallery_state import GalleryChange, GalleryChangeDone, GalleryListing
-from studio.contract.records import GalleryAddRequest
+from studio.contract.gallery_records import (
+    GalleryAction,
+    GalleryAddRequest,
+    GalleryChange,
+    GalleryChangeDone,
+    GalleryListing,
+    ListedItem,
+)
 
 if TYPE_CHECKING:  # these import torch: the worker thread loads them on first use
     from models.gallery import Gallery, GalleryEdit
 
 log = logging.getLogger(__name__)
-
-ProjectProvider = Callable[[], Any]
-Reporter = Callable[[BaseException, str], None]
 
 
 def _quoted(name: str) -> str:
@@ -38,12 +45,10 @@ def _quoted(name: str) -> str:
 
 
 class GalleryService(QObject):
-    def __init__(self, state: AppState, project_provider: ProjectProvider, run_job: JobRunner,
-                 report: Reporter, parent: QObject | None = None) -> None:
+    def __init__(self, state: AppState, host: WorkerHost, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._signals = state.gallery
-        self._project_of = project_provider
-        self._report = report
+        self._host = host
         self._gallery: Gallery | None = None
         self._project_path = ""
         self._failed_path: str | None = None  # project whose unreadable gallery was reported
@@ -53,7 +58,7 @@ class GalleryService(QObject):
         self.history = EditHistory()
         self._wanted = False  # a panel asked for listings: keep it up to date
         self._refresh_queued = False
-        self.jobs = GalleryJobs(self, state, run_job, parent=self)
+        self.jobs = GalleryJobs(self, state, host, parent=self)
         s = self._signals
         s.sig_request_listing.connect(self._on_request_listing)
         s.sig_request_add.connect(self._on_add)
@@ -62,7 +67,7 @@ class GalleryService(QObject):
         s.sig_request_redo.connect(self._on_redo)
 
     # --- the open project ---------------------------------------------------------------------
-    def on_project(self, project: Any) -> None:
+    def on_project(self, project: WorkerProject | None) -> None:
         """The worker adopted, saved elsewhere or retrained `project` (None when closed).
 
         Cheap: the gallery (and `models.gallery`, which imports torch) is opened on first use,
@@ -91,46 +96,44 @@ class GalleryService(QObject):
 
     def _refresh(self) -> None:
         self._refresh_queued = False
-        project = self._project_of()
+        project = self._host.project
         try:
             self._model_id = "" if project is None else self.model_id(project)
             self.publish()
         except LatentiaError as exc:  # e.g. a damaged index: say so where the items would be
-            self._signals.sig_listing.emit(GalleryListing(
+            self._signals.sig_listing_reported.emit(GalleryListing(
                 project_path=self._project_path,
                 unavailable=f"This project's gallery cannot be read: {exc}"))
             if self._failed_path != self._project_path:  # one dialog per project, not per look
                 self._failed_path = self._project_path
-                self._report(exc, "opening the gallery")
+                self._host.report(exc, "opening the gallery")
 
-    def _open(self, project: Any) -> None:
+    def _open(self, project: WorkerProject) -> None:
         if str(project.path) != self._project_path:
             self._forget(str(project.path))
-        if getattr(project, "read_only", False):
+        if project.read_only:
             raise ProjectError("an exported model file has no gallery; open the project it "
                                "was exported from to save and export images")
-        from models.gallery import Gallery
+        from models.gallery.store import Gallery
 
         self._gallery = Gallery.open(project.path)
 
-    def project(self) -> Any:
-        """The open project (None when none is open)."""
-        return self._project_of()
-
-    def require(self) -> tuple[Gallery, Any]:
+    def require(self) -> tuple[Gallery, WorkerProject]:
         """(gallery, project), opening the gallery on first use; a ProjectError says why not."""
-        project = self._project_of()
+        project = self._host.project
         if project is None:
             raise ProjectError("no project is open; open or create one first")
         if self._gallery is None or str(project.path) != self._project_path:
             self._open(project)
         return self._gallery, project
 
-    def model_id(self, project: Any) -> str:
-        """The project's model now (training may have written a newer checkpoint)."""
-        from studio.backend.gallery.items import model_id_of
-
-        self._model_id = model_id_of(project)
+    def model_id(self, project: WorkerProject) -> str:
+        """The project's model now (training may have written a newer checkpoint); "" when it
+        has no trained model yet (or, like the tests' stand-in backend, no model at all)."""
+        try:
+            self._model_id = str(project.model_id)
+        except (LatentiaError, AttributeError):
+            self._model_id = ""
         return self._model_id
 
     def frames(self, item_id: str) -> np.ndarray:
@@ -141,20 +144,18 @@ class GalleryService(QObject):
 
     # --- listing ------------------------------------------------------------------------------
     def publish(self) -> None:
-        self._signals.sig_listing.emit(self._listing())
+        self._signals.sig_listing_reported.emit(self._listing())
 
     def _listing(self) -> GalleryListing:
-        from studio.backend.gallery.items import item_view, source_images
-
-        project = self._project_of()
+        project = self._host.project
         if project is None:
             return GalleryListing(unavailable="No project is open.")
-        if getattr(project, "read_only", False):
+        if project.read_only:
             return GalleryListing(project_path=self._project_path, unavailable=(
                 "An exported model file has no gallery. Open the project it was exported from "
                 "to save and export images."))
         gallery = self.require()[0]
-        views, problems = [], list(gallery.problems)
+        listed, problems = [], list(gallery.problems)
         for item in gallery.items:
             try:
                 frames = self.frames(item.id)
@@ -163,28 +164,18 @@ class GalleryService(QObject):
                 continue
             if item.id not in self._sources:
                 self._sources[item.id] = source_images(project, item.source)
-            views.append(item_view(item, frames, self._model_id, self._sources[item.id]))
+            listed.append(ListedItem(item, frames, bool(self._model_id)
+                                     and item.model_id == self._model_id,
+                                     self._sources[item.id]))
         alive = {item.id for item in gallery.items}
         for cache in (self._frames, self._sources):
             for stale in set(cache) - alive:
                 del cache[stale]
         return GalleryListing(project_path=self._project_path, model_id=self._model_id,
-                              image_size=int(project.image_size), items=tuple(views),
+                              image_size=int(project.image_size), items=tuple(listed),
                               problems=tuple(problems))
 
     # --- changes ------------------------------------------------------------------------------
-    def report(self, exc: BaseException, doing: str) -> None:
-        """Show `exc` (raised while `doing`) in the error dialog."""
-        self._report(exc, doing)
-
-    @contextlib.contextmanager
-    def guarded(self, doing: str) -> Iterator[None]:
-        """No exception leaves a slot: it becomes an error dialog."""
-        try:
-            yield
-        except Exception as exc:
-            self._report(exc, doing)
-
     def commit(self, edits: list[GalleryEdit], label: str, item_ids: tuple[str, ...]) -> None:
         """File `edits` as one undoable step and show the new gallery."""
         if not edits:
@@ -211,12 +202,13 @@ class GalleryService(QObject):
 
     @Slot(object)
     def _on_add(self, request: GalleryAddRequest) -> None:
-        from models.gallery import render_latents
-        from studio.backend.gallery.items import item_from_request
+        from models.gallery.render import render_latents
 
-        with self.guarded("adding to the gallery"):
+        with self._host.guarded("adding to the gallery"):
             gallery, project = self.require()
-            item = item_from_request(project, request, self.model_id(project))
+            item = GalleryItem.create(request.name, request.latents,
+                                      completed_source(project, request.source),
+                                      self.model_id(project), request.settings)
             frames = np.asarray(request.images)
             size = int(project.image_size)
             if frames.shape[:3] != (item.frame_count, size, size):
@@ -226,13 +218,13 @@ class GalleryService(QObject):
 
     @Slot(object)
     def _on_change(self, change: GalleryChange) -> None:
-        with self.guarded("changing the gallery"):
+        with self._host.guarded("changing the gallery"):
             gallery = self.require()[0]
-            if change.action == "rename":
+            if change.action == GalleryAction.RENAME:
                 self._rename(gallery, change.item_ids[0], change.name)
-            elif change.action == "delete":
+            elif change.action == GalleryAction.DELETE:
                 self._delete(gallery, change.item_ids)
-            elif change.action == "reorder":
+            elif change.action == GalleryAction.REORDER:
                 self._reorder(gallery, change.item_ids)
             else:
                 raise LatentiaError(f"unknown gallery change {change.action!r}")
@@ -272,7 +264,8 @@ class GalleryService(QObject):
         self._revert(token, undo=False)
 
     def _revert(self, token: int, undo: bool) -> None:
-        with self.guarded("undoing a gallery change" if undo else "redoing a gallery change"):
+        with self._host.guarded("undoing a gallery change" if undo
+                                else "redoing a gallery change"):
             gallery = self.require()[0]
             try:
                 edits = self.history.revert(gallery, token, undo)
@@ -284,3 +277,42 @@ class GalleryService(QObject):
                 raise
             self._forget_rendered(edits)
             self.publish()
+
+
+def completed_source(project: WorkerProject, source: GallerySource) -> GallerySource:
+    """`source` as the Canvas sent it, with what only the worker knows: the relative paths of
+    the training images it names, and the vector of the attribute direction it applied."""
+    cache = getattr(project, "cache", None)
+    entries = cache.entries if cache is not None else ()
+    paths = tuple(entries[i].path if 0 <= i < len(entries) else ""
+                  for i in source.image_indices)
+    return source.replace(image_paths=paths, direction=_direction(project, source.attribute))
+
+
+def _direction(project: WorkerProject, name: str) -> np.ndarray | None:
+    """The saved attribute direction called `name`, so the item records what was applied."""
+    if not name:
+        return None
+    try:
+        from models.latent_map.generate import load_directions
+
+        return np.asarray(load_directions(project)[name], dtype=np.float32)
+    except LatentiaError as exc:
+        log.info("attribute %r not stored with the item: %s", name, exc)
+        return None
+
+
+def source_images(project: WorkerProject, source: GallerySource) -> np.ndarray | None:
+    """uint8 (k, S, S, C) of the source's images that can still be found, or None."""
+    from models.gallery.images import find_project_image, image_pixels
+
+    found = []
+    for index, path in zip(source.image_indices, source.image_paths, strict=False):
+        try:
+            if index >= 0 and getattr(project, "cache", None) is not None:
+                found.append(np.asarray(project.images()[index]))
+            elif path:
+                found.append(image_pixels(project, find_project_image(project, path)))
+        except (LatentiaError, IndexError, OSError) as exc:
+            log.info("source image %s of a gallery item not shown: %s", path or index, exc)
+    return frozen_array(np.stack(found)) if found else None

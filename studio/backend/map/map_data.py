@@ -7,14 +7,17 @@ so the UI gets a frozen copy only when it is small, and block-averaged thumbnail
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from models.errors import Cancelled
 from models.latent_map.maths import LatentMap, MapBounds
 from models.records import frozen_array
-from studio.contract.map_state import MapData
+from studio.contract.map_records import MapData
+
+if TYPE_CHECKING:
+    from models.project import Project
 
 THUMBNAIL_BUDGET_BYTES = 96 * 2**20  # what the UI may hold for hover and "show thumbnails"
 MAX_THUMBNAIL = 64  # pixels a side: enough for a hover tip; the click shows the full image
@@ -75,7 +78,7 @@ def map_data(latent_map: LatentMap, thumbnails: np.ndarray, image_size: int,
         density=grid, density_bounds=bounds, image_size=int(image_size), auto_k=auto_k)
 
 
-def project_thumbnails(project: Any, should_stop: Callable[[], bool] | None) -> np.ndarray:
+def project_thumbnails(project: Project, should_stop: Callable[[], bool] | None) -> np.ndarray:
     images = project.images()  # (N, S, S, C) uint8 memmap
     size = thumbnail_size(images.shape[0], images.shape[1], images.shape[3])
     return make_thumbnails(images, size, should_stop)

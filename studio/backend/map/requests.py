@@ -1,71 +1,71 @@
 """What the map service asks of `models.latent_map`, one function per request (Qt-free).
 
-Each takes the open project (and the current `LatentMap`) and a request record from
-studio.contract.map_state, and returns the answering record. Imported by the worker only, so torch
+Each takes the open project (and the current `LatentMap`) and a request record of
+`studio.contract`, and returns the answering record. Imported by the worker only, so torch
 stays out of the UI thread's imports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-import models.latent_map as maps
 from models.errors import LatentiaError
+from models.latent_map import decoding, generate, maps, saved_paths
 from models.latent_map.maths import LatentMap
+from models.project import Project
 from models.records import frozen_array
-from studio.contract.map_state import (
+from studio.contract.canvas_records import (
     AttributeRequest,
     DirectionRequest,
+    FramesKind,
     FramesRequest,
     FramesResult,
+    GeneratedKind,
     GeneratedResult,
-    ImagePair,
-    MapBuildRequest,
-    PathRecord,
     SampleRequest,
 )
+from studio.contract.map_records import ImagePair, MapBuildRequest, PathRecord
 
 
-def project_map(project: Any, request: MapBuildRequest,
+def project_map(project: Project, request: MapBuildRequest,
                 progress: Callable[[float, str], None],
                 should_stop: Callable[[], bool]) -> LatentMap:
     """The project's map (from disk when up to date), reporting on 0..0.95 of the job."""
     return maps.project_map(project, method=request.method, k=request.k,
-                               progress=lambda fraction, text: progress(0.95 * fraction, text),
-                               should_stop=should_stop)
+                            progress=lambda fraction, text: progress(0.95 * fraction, text),
+                            should_stop=should_stop)
 
 
-def render_frames(project: Any, latent_map: LatentMap, request: FramesRequest) -> FramesResult:
+def render_frames(project: Project, latent_map: LatentMap, request: FramesRequest) -> FramesResult:
     """Frames along a drawn path, or through keyframe latents with slerp / lerp / norm-lerp."""
-    if request.kind == "path":
+    if request.kind == FramesKind.PATH:
         if request.path is None:
             raise LatentiaError("draw a path on the map first")
-        made = maps.path_frames(project, latent_map, request.path.points, request.frames,
+        made = decoding.path_frames(project, latent_map, request.path.points, request.frames,
                                    smoothing=request.path.smoothing)
     else:
         if request.keyframes is None or len(request.keyframes) < 2:
             raise LatentiaError("choose at least two keyframe images to interpolate between")
-        made = maps.interpolate_images(project, request.keyframes, request.frames,
+        made = decoding.interpolate_images(project, request.keyframes, request.frames,
                                           mode=request.kind, easing=request.easing,
                                           latent_map=latent_map)
     return FramesResult(request.kind, request.generation, made.latents, made.images,
                         made.points, made.nearest)
 
 
-def image_pair(project: Any, latent_map: LatentMap, index: int) -> ImagePair:
+def image_pair(project: Project, latent_map: LatentMap, index: int) -> ImagePair:
     """Training image `index` at full size, and its reconstruction from the mean latent."""
     count = latent_map.means.shape[0]
     if not 0 <= index < count:
         raise LatentiaError(f"there is no image {index}; the map has {count}")
     original = np.array(project.images()[index])  # (S, S, C) copied out of the memmap
-    reconstruction = maps.decode_latents(project, latent_map.means[index])[0]
+    reconstruction = decoding.decode_latents(project, latent_map.means[index])[0]
     return ImagePair(index, frozen_array(original), frozen_array(reconstruction))
 
 
-def samples(project: Any, latent_map: LatentMap | None, request: SampleRequest
+def samples(project: Project, latent_map: LatentMap | None, request: SampleRequest
             ) -> GeneratedResult:
     """New images from the whole model, or looking like one cluster of the map; image i is
     drawn alone with seed `request.seed + i`, so its recipe (seed, temperature) remakes it."""
@@ -73,56 +73,56 @@ def samples(project: Any, latent_map: LatentMap | None, request: SampleRequest
     if request.cluster is None:
         latents = np.concatenate([project.sample_latents(1, temperature=request.temperature,
                                                          seed=seed) for seed in seeds])  # (n, D)
-        images = maps.decode_latents(project, latents)
-        kind = "sample"
+        images = decoding.decode_latents(project, latents)
+        kind = GeneratedKind.SAMPLE
     else:
         if latent_map is None:
             raise LatentiaError("build the map before sampling from a cluster")
-        made = [maps.sample_cluster(project, latent_map, request.cluster, 1,
+        made = [generate.sample_cluster(project, latent_map, request.cluster, 1,
                                        temperature=request.temperature, seed=seed)
                 for seed in seeds]
         latents = np.concatenate([m.latents for m in made])
         images = np.concatenate([m.images for m in made])
-        kind = "cluster"
+        kind = GeneratedKind.CLUSTER
     return GeneratedResult(kind, request.generation, frozen_array(latents, np.float32),
                            frozen_array(images), temperature=request.temperature,
                            seeds=seeds, cluster=request.cluster)
 
 
-def attribute_edits(project: Any, request: AttributeRequest) -> GeneratedResult:
+def attribute_edits(project: Project, request: AttributeRequest) -> GeneratedResult:
     """The code moved along the saved direction `request.name` by each strength."""
-    made = [maps.apply_attribute(project, request.code, request.name, float(strength))
+    made = [generate.apply_attribute(project, request.code, request.name, float(strength))
             for strength in request.strengths]
     latents = np.concatenate([m.latents for m in made])  # (M, D)
     images = np.concatenate([m.images for m in made])  # (M, S, S, C)
-    return GeneratedResult("attribute", request.generation, frozen_array(latents),
+    return GeneratedResult(GeneratedKind.ATTRIBUTE, request.generation, frozen_array(latents),
                            frozen_array(images), attribute=request.name,
                            strengths=tuple(float(s) for s in request.strengths))
 
 
-def save_direction(project: Any, latent_map: LatentMap, request: DirectionRequest
+def save_direction(project: Project, latent_map: LatentMap, request: DirectionRequest
                    ) -> tuple[str, ...]:
-    vector = maps.direction_between(latent_map, request.indices_a, request.indices_b)
-    return maps.save_direction(project, request.name, vector).names
+    vector = generate.direction_between(latent_map, request.indices_a, request.indices_b)
+    return generate.save_direction(project, request.name, vector).names
 
 
-def direction_names(project: Any) -> tuple[str, ...]:
-    return maps.load_directions(project).names
+def direction_names(project: Project) -> tuple[str, ...]:
+    return generate.load_directions(project).names
 
 
-def save_path(project: Any, record: PathRecord) -> tuple[str, ...]:
+def save_path(project: Project, record: PathRecord) -> tuple[str, ...]:
     """Save a named path in the project; returns the names of all saved paths."""
-    map_path = maps.MapPath(
+    map_path = saved_paths.MapPath(
         name=record.name, method=record.method, model_id=project.model_id,
         points=np.asarray(record.points, np.float64), frames=record.frames,
         smoothing=record.smoothing, waypoints_snapped=record.snapped)
-    maps.save_project_path(project, map_path)
-    return maps.list_paths(project)
+    saved_paths.save_project_path(project, map_path)
+    return saved_paths.list_paths(project)
 
 
-def load_path(project: Any, latent_map: LatentMap | None, name: str) -> PathRecord:
+def load_path(project: Project, latent_map: LatentMap | None, name: str) -> PathRecord:
     """A saved path, with its snapped waypoints moved to their images on the current map."""
-    saved = maps.load_project_path(project, name)
+    saved = saved_paths.load_project_path(project, name)
     points = saved.points
     if latent_map is not None and latent_map.method == saved.method:
         points = saved.resolved_points(latent_map)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from studio.contract.map_state import MapData
+from studio.contract.map_state import MapState
 from studio.panels.canvas.animation import Animation
 from studio.panels.canvas.player import FramePlayer
 from studio.panels.canvas.stage import Stage
@@ -16,12 +16,12 @@ class Animator(QObject):
     sig_frame_point = Signal(object)
     """(2,) map position of the frame shown, or None."""
 
-    def __init__(self, stage: Stage, parent: QObject | None = None) -> None:
+    def __init__(self, stage: Stage, map_state: MapState, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.stage = stage
         self.player = FramePlayer(self)
         self.animation: Animation | None = None
-        self.map_data: MapData | None = None  # for the nearest real images' pictures
+        self._map = map_state  # its map: the nearest real images' pictures and clusters
         p, s = self.player, stage
         p.sig_frame_changed.connect(self._on_frame_changed)
         p.sig_playing_changed.connect(s.set_playing)
@@ -73,7 +73,7 @@ class Animator(QObject):
 
     def _nearest(self, index: int) -> int:
         """The training image nearest to frame `index` in latent space, or -1."""
-        animation, data = self.animation, self.map_data
+        animation, data = self.animation, self._map.data
         if data is None:
             return -1
         if animation.nearest is not None:
@@ -86,7 +86,7 @@ class Animator(QObject):
         return int(np.argmin(np.square(data.latents - latent).sum(axis=1)))
 
     def _show_nearest(self, index: int) -> None:
-        data, image = self.map_data, self._nearest(index)
+        data, image = self._map.data, self._nearest(index)
         if image < 0:
             self.stage.nearest.set_images(None)
             self.stage.nearest_caption.setText("Nearest real image: shown once the map of "

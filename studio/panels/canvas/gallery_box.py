@@ -7,8 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-NO_GALLERY = "The gallery is not part of this version of Latentia."
-
 
 class GalleryBox(QWidget):
     sig_add = Signal(str)
@@ -33,18 +31,12 @@ class GalleryBox(QWidget):
             layout.addWidget(button)
             button.clicked.connect(lambda _checked=False, what=what: self.sig_add.emit(what))
         layout.addWidget(self.note)
-        self.update_buttons(False, 0, 0)
+        self.update_buttons(0, 0)
 
-    def update_buttons(self, gallery: bool, frames: int, picked: int) -> None:
-        self.add_frame.setEnabled(gallery and frames > 0)
-        self.add_picked.setEnabled(gallery and picked > 0)
-        self.add_animation.setEnabled(gallery and frames > 1)
-        for button in (self.add_frame, self.add_picked, self.add_animation):
-            button.setToolTip("" if gallery else NO_GALLERY)
-        if not gallery:
-            self.note.setText(NO_GALLERY)
-        elif self.note.text() == NO_GALLERY:
-            self.note.clear()
+    def update_buttons(self, frames: int, picked: int) -> None:
+        self.add_frame.setEnabled(frames > 0)
+        self.add_picked.setEnabled(picked > 0)
+        self.add_animation.setEnabled(frames > 1)
 
     def show_note(self, text: str) -> None:
         self.note.setText(text)

@@ -13,13 +13,15 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from models.records import frozen_array
-from studio.contract.map_state import (
+from studio.contract.canvas_records import (
     AttributeRequest,
     DirectionRequest,
+    GeneratedKind,
     GeneratedResult,
-    MapState,
     SampleRequest,
 )
+from studio.contract.canvas_state import CanvasState
+from studio.contract.map_state import MapState
 from studio.panels.canvas import animation as anim
 from studio.panels.canvas.generate import AttributeBox, SampleBox
 
@@ -30,11 +32,12 @@ class Generation(QObject):
     sig_show = Signal(object)
     """anim.Animation: a sample or an attribute edit picked from a grid."""
 
-    def __init__(self, map_state: MapState, sampler: SampleBox, attributes: AttributeBox,
-                 current_latent: Callable[[], np.ndarray | None],
+    def __init__(self, map_state: MapState, canvas: CanvasState, sampler: SampleBox,
+                 attributes: AttributeBox, current_latent: Callable[[], np.ndarray | None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._map = map_state
+        self._map = map_state  # its selection: the two sides of a direction
+        self._canvas = canvas
         self.sampler, self.attributes = sampler, attributes
         self._current_latent = current_latent
         self._generations = {"sample": 0, "attribute": 0}  # latest request of each kind
@@ -46,14 +49,14 @@ class Generation(QObject):
         self._apply_timer.setInterval(APPLY_DELAY_MS)
         a = attributes
         self._apply_timer.timeout.connect(self.request_attribute)
-        map_state.sig_generated.connect(self._on_generated)
-        map_state.sig_directions.connect(self._on_directions)
+        canvas.sig_generated.connect(self._on_generated)
+        canvas.sig_directions.connect(self._on_directions)
         sampler.sig_sample.connect(self._on_sample)
         sampler.sig_picked.connect(lambda row: self._pick("sample", row))
         a.sig_set_a.connect(lambda: self._on_set_side("a"))
         a.sig_set_b.connect(lambda: self._on_set_side("b"))
         a.sig_save.connect(self._on_save_direction)
-        a.sig_delete.connect(map_state.sig_request_delete_direction)
+        a.sig_delete.connect(canvas.sig_request_delete_direction)
         a.sig_apply.connect(self._apply_timer.start)
         a.sig_picked.connect(lambda row: self._pick("attribute", row))
 
@@ -71,13 +74,13 @@ class Generation(QObject):
 
     def _on_sample(self) -> None:
         s = self.sampler
-        self._map.sig_request_sample.emit(SampleRequest(
+        self._canvas.sig_request_sample.emit(SampleRequest(
             s.count.value(), s.temperature.value(), s.seed.value(), self._next("sample"),
             s.cluster()))
         s.grid.set_placeholder("Sampling…")
 
     def _on_generated(self, result: GeneratedResult) -> None:
-        kind = "attribute" if result.kind == "attribute" else "sample"
+        kind = "attribute" if result.kind == GeneratedKind.ATTRIBUTE else "sample"
         if result.generation != self._generations[kind]:
             return  # an answer to a request since replaced
         self._results[kind] = result
@@ -95,7 +98,7 @@ class Generation(QObject):
 
     def _on_save_direction(self, name: str) -> None:
         self._wanted_direction = name
-        self._map.sig_request_save_direction.emit(DirectionRequest(
+        self._canvas.sig_request_save_direction.emit(DirectionRequest(
             name, frozen_array(self._sides["a"]), frozen_array(self._sides["b"])))
 
     def _on_directions(self, names: tuple[str, ...]) -> None:
@@ -110,6 +113,6 @@ class Generation(QObject):
         code, name = self._current_latent(), self.attributes.direction()
         if code is None or not name:
             return
-        self._map.sig_request_attribute.emit(AttributeRequest(
+        self._canvas.sig_request_attribute.emit(AttributeRequest(
             frozen_array(code), name, frozen_array(self.attributes.strengths()),
             self._next("attribute")))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contract.map_state import CurrentImage
+from studio.contract.map_records import CurrentImage
 from studio.widgets.qimage import array_to_qimage
 
 ICON_PX = 48

@@ -19,15 +19,10 @@ from PySide6.QtWidgets import QScrollArea, QSplitter, QStackedWidget, QVBoxLayou
 
 from models.records import frozen_array
 from studio.contract.app_state import AppState
-from studio.contract.map_state import (
-    CurrentImage,
-    FramesRequest,
-    FramesResult,
-    MapData,
-    MapStatus,
-    PathRecord,
-)
-from studio.contract.records import ProjectInfo
+from studio.contract.canvas_records import FramesKind, FramesRequest, FramesResult
+from studio.contract.gallery_records import GallerySource
+from studio.contract.map_records import CurrentImage, MapData, MapStage, MapStatus, PathRecord
+from studio.contract.project_records import ProjectInfo
 from studio.panels.canvas import animation as anim
 from studio.panels.canvas.animator import Animator
 from studio.panels.canvas.gallery_box import GalleryBox
@@ -47,18 +42,20 @@ class CanvasPanel(QWidget):
         super().__init__(parent)
         self._state = state
         self._map = state.map
+        self._canvas = state.canvas
         self._project_path = ""
         self._path: PathRecord | None = None
-        self._pending: tuple[int, object, str] = (0, None, "")  # generation, recipe, label
+        # generation, source, label and easing of the latest frames request
+        self._pending: tuple[int, GallerySource | None, str, str] = (0, None, "", "linear")
         self._generation = 0  # of the latest frames request; older answers are dropped
         self.message = CanvasMessage()
         self.stage = Stage()
-        self.animator = Animator(self.stage, self)
+        self.animator = Animator(self.stage, self._map, self)
         self.keyframes = KeyframeList()
         self.sampler = SampleBox()
         self.attributes = AttributeBox()
         self.gallery = GalleryBox()
-        self.generation = Generation(self._map, self.sampler, self.attributes,
+        self.generation = Generation(state.map, state.canvas, self.sampler, self.attributes,
                                      self.animator.current_latent, self)
         self._pages = QStackedWidget()
         self._pages.addWidget(self.message)
@@ -110,10 +107,10 @@ class CanvasPanel(QWidget):
         m.sig_map_ready.connect(self._on_map_ready)
         m.sig_cluster_names.connect(self._on_cluster_names)
         m.sig_path_drawn.connect(self._on_path_drawn)
-        m.sig_frames.connect(self._on_frames)
+        self._canvas.sig_frames.connect(self._on_frames)
         m.sig_selection_changed.connect(self._on_selection_changed)
-        m.sig_current_image.connect(self._on_current_image)
-        self.animator.sig_frame_point.connect(m.sig_frame_point)
+        m.sig_image_picked.connect(self._on_current_image)
+        self.animator.sig_frame_point.connect(m.sig_mark_point)
         st.mode.activated.connect(self._on_mode_changed)
         st.frames.valueChanged.connect(self._on_frames_changed)
         st.easing.activated.connect(self._schedule_render)
@@ -136,24 +133,22 @@ class CanvasPanel(QWidget):
             self._show(None)
 
     def _on_status(self, status: MapStatus) -> None:
-        waiting = status.state in ("none", "untrained")
+        waiting = status.stage in (MapStage.NONE, MapStage.UNTRAINED)
         if waiting:
             self.message.show_message(status.message)
         self._pages.setCurrentIndex(0 if waiting else 1)
-        self.keyframes.add_selection.setEnabled(status.state == "ready")
+        self.keyframes.add_selection.setEnabled(status.stage == MapStage.READY)
 
     def _on_map_ready(self, data: MapData) -> None:
-        self.animator.map_data = data
-        self.sampler.set_clusters(data.cluster_names)
+        self.sampler.set_clusters(data.cluster_names)  # the animator reads the map from MapState
 
     def _on_cluster_names(self, names: tuple[str, ...]) -> None:
-        self.animator.map_data = self._map.data
         self.sampler.set_clusters(names)
 
     # --- animations -------------------------------------------------------------------------
     def _on_path_drawn(self, record: PathRecord) -> None:
         self._path = record
-        self.stage.set_mode("path")
+        self.stage.set_mode(FramesKind.PATH)
         self._update_mode()
         self.stage.frames.blockSignals(True)
         self.stage.frames.setValue(record.frames)
@@ -165,18 +160,18 @@ class CanvasPanel(QWidget):
         self._schedule_render()
 
     def _update_mode(self) -> None:
-        along_path = self.stage.mode_key() == "path"
+        along_path = self.stage.mode_key() == FramesKind.PATH
         self.stage.easing.setEnabled(not along_path)
         self.stage.easing.setToolTip("Paths move at a constant speed on the map" if along_path
                                      else "How the motion speeds up and slows down at each "
                                           "keyframe")
 
     def _on_frames_changed(self, frames: int) -> None:
-        self._map.frames = frames  # paths drawn from now on, and saved ones, use it
+        self._canvas.path_frames = frames  # paths drawn from now on, and saved ones, use it
         self._schedule_render()
 
     def _on_keyframes_changed(self) -> None:
-        if self.stage.mode_key() != "path":
+        if self.stage.mode_key() != FramesKind.PATH:
             self._schedule_render()
 
     def _schedule_render(self) -> None:
@@ -186,13 +181,14 @@ class CanvasPanel(QWidget):
         kind, frames = self.stage.mode_key(), self.stage.frames.value()
         self._generation += 1
         generation = self._generation
-        if kind == "path":
+        easing = "linear"
+        if kind == FramesKind.PATH:
             if self._path is None:
                 self.stage.caption.setText("Draw a path on the Map to animate it.")
                 return
             path = dataclasses.replace(self._path, frames=frames)
             request = FramesRequest(kind, frames, generation, path=path)
-            recipe, label = anim.path_recipe(path), path.name or "Path drawn on the map"
+            source, label = anim.path_source(path), path.name or "Path drawn on the map"
         else:
             keyframes = self.keyframes.keyframes()
             if len(keyframes) < 2:
@@ -202,17 +198,17 @@ class CanvasPanel(QWidget):
             easing = self.stage.easing_key()
             request = FramesRequest(kind, frames, generation, easing=easing,
                                     keyframes=frozen_array(self.keyframes.latents()))
-            recipe = anim.keyframe_recipe(kind, keyframes, frames, easing)
+            source = anim.keyframe_source(kind, keyframes)
             label = f"{anim.MODE_LABELS[kind]} through {len(keyframes)} keyframes"
-        self._pending = (generation, recipe, label)
+        self._pending = (generation, source, label, easing)
         self.stage.caption.setText(f"{label}: drawing {frames} frames…")
-        self._map.sig_request_frames.emit(request)
+        self._canvas.sig_request_frames.emit(request)
 
     def _on_frames(self, result: FramesResult) -> None:
-        generation, recipe, label = self._pending
-        if result.generation != generation or recipe is None:
+        generation, source, label, easing = self._pending
+        if result.generation != generation or source is None:
             return  # an answer to a request since replaced
-        self._show(anim.from_frames(result, recipe, label), autoplay=True)
+        self._show(anim.from_frames(result, source, label, easing), autoplay=True)
 
     def _show(self, animation: anim.Animation | None, autoplay: bool = False) -> None:
         self.animator.show(animation, autoplay)
@@ -236,8 +232,8 @@ class CanvasPanel(QWidget):
             return
         self.keyframes.add([CurrentImage(data.latents[i], data.thumbnails[i],
                                          f"Image {int(i) + 1:,}", int(i)) for i in chosen])
-        if self.stage.mode_key() == "path":
-            self.stage.set_mode("slerp")
+        if self.stage.mode_key() == FramesKind.PATH:
+            self.stage.set_mode(FramesKind.SLERP)
             self._update_mode()
             self._schedule_render()
 
@@ -261,11 +257,10 @@ class CanvasPanel(QWidget):
         st = self.stage
         request = anim.gallery_request(animation, rows, name, st.fps.value(),
                                        st.loop.isChecked(), st.pingpong.isChecked())
-        self._map.sig_add_to_gallery.emit(request)
+        self._state.gallery.sig_request_add.emit(request)
         self.gallery.show_note(f"Sent “{name}” ({len(rows)} frame"
                                f"{'s' if len(rows) != 1 else ''}) to the gallery.")
 
     def _update_gallery(self) -> None:
         count = 0 if self.animator.animation is None else len(self.animator.animation)
-        self.gallery.update_buttons(self._map.gallery_available(), count,
-                                    len(self.stage.filmstrip.picked_rows()))
+        self.gallery.update_buttons(count, len(self.stage.filmstrip.picked_rows()))

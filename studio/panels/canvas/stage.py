@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contract.map_state import DEFAULT_FRAMES
+from studio.contract.canvas_records import FramesKind
+from studio.contract.map_records import DEFAULT_FRAMES
 from studio.panels.canvas.animation import MODE_LABELS
 from studio.panels.canvas.filmstrip import Filmstrip
 from studio.panels.canvas.player import DEFAULT_FPS, FPS_RANGE
@@ -100,8 +101,8 @@ class Stage(QWidget):
         layout.addLayout(transport)
         layout.addLayout(making)
 
-    def mode_key(self) -> str:
-        return self.mode.currentData()
+    def mode_key(self) -> FramesKind:
+        return FramesKind(self.mode.currentData())
 
     def set_mode(self, key: str) -> None:
         self.mode.setCurrentIndex(max(0, self.mode.findData(key)))

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QSlider, QToolBar, QToolButton, QWidget
 
-from studio.contract.gallery_state import EXPORT_FORMATS
+from studio.contract.gallery_records import EXPORT_FORMATS
 from studio.panels.gallery.export_form import FORMAT_TITLES
 from studio.panels.gallery.grid import DEFAULT_THUMBNAIL
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contract.gallery_state import GalleryItemView, SourceView
+from studio.contract.gallery_records import GallerySource, ListedItem
 from studio.panels.gallery.model import describe_item
 from studio.panels.gallery.preview import AnimatedPreview
 from studio.widgets.image_grid import ImageGrid
@@ -40,20 +40,21 @@ def local_time(created: str) -> str:
         return created
 
 
-def plays_text(item: GalleryItemView) -> str:
-    if item.kind != "animation":
+def plays_text(listed: ListedItem) -> str:
+    if not listed.animated:
         return "Still image"
-    loops = "loops forever" if item.loop == 0 else f"plays {item.loop}×"
-    bounce = ", ping-pong" if item.pingpong else ""
-    return f"{item.fps:g} fps, {loops}{bounce}, {item.easing.replace('_', ' ')} easing"
+    settings = listed.item.settings
+    loops = "loops forever" if settings.loop == 0 else f"plays {settings.loop}×"
+    bounce = ", ping-pong" if settings.pingpong else ""
+    return f"{settings.fps:g} fps, {loops}{bounce}, {settings.easing.replace('_', ' ')} easing"
 
 
-def source_rows(source: SourceView) -> list[tuple[str, str]]:
+def source_rows(source: GallerySource) -> list[tuple[str, str]]:
     """(label, text) rows describing how an item was made; only what the recipe recorded."""
     rows = [("Made as", SOURCE_KINDS.get(source.kind, source.kind.capitalize()))]
     if source.mode:
         rows.append(("Mode", MODES.get(source.mode, source.mode)))
-    if source.map_points is not None:
+    if source.map_points:
         method = source.map_method.upper() or "the"
         smooth = f", smoothing {source.smoothing:g}" if source.smoothing else ""
         rows.append(("Path", f"{len(source.map_points)} points on the {method} map{smooth}"))
@@ -77,7 +78,7 @@ class GalleryDetail(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._item: GalleryItemView | None = None
+        self._item: ListedItem | None = None
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("Name")
         self.name_edit.setToolTip("Type a new name and press Enter to rename (F2)")
@@ -112,10 +113,10 @@ class GalleryDetail(QWidget):
         layout.addWidget(self.source_images)
         layout.addStretch(1)
 
-    def item(self) -> GalleryItemView | None:
+    def item(self) -> ListedItem | None:
         return self._item
 
-    def show_items(self, items: tuple[GalleryItemView, ...], current_model: str = "") -> None:
+    def show_items(self, items: tuple[ListedItem, ...], current_model: str = "") -> None:
         """Show one item in detail, or say how many are selected."""
         previous = self._item
         self._item = items[0] if len(items) == 1 else None
@@ -131,25 +132,27 @@ class GalleryDetail(QWidget):
             return
         item = self._item
         if previous is None or previous.id != item.id or previous.frames is not item.frames:
-            self.preview.set_frames(item.frames, item.fps, item.pingpong)
+            settings = item.item.settings
+            self.preview.set_frames(item.frames, settings.fps, settings.pingpong)
         if not self.name_edit.hasFocus() or previous is None or previous.id != item.id:
             self.name_edit.setText(item.name)
         self.summary.setText(describe_item(item))
         self._fill_form(item, current_model)
 
-    def _fill_form(self, item: GalleryItemView, current_model: str) -> None:
-        if item.current_model:
+    def _fill_form(self, listed: ListedItem, current_model: str) -> None:
+        item = listed.item
+        if listed.current_model:
             model = f"{item.model_id} (the current model)"
         else:
             now = f" — the project's model is now {current_model}" if current_model else ""
             model = f"{item.model_id}: an earlier model{now}. Regenerate to update."
-        for label, text in [("Plays", plays_text(item)), ("Created", local_time(item.created)),
+        for label, text in [("Plays", plays_text(listed)), ("Created", local_time(item.created)),
                             ("Model", model), *source_rows(item.source)]:
             value = QLabel(text)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.form.addRow(f"{label}:", value)
-        images = item.source.images
+        images = listed.source_images
         self.source_images.setVisible(images is not None)
         self.source_images.set_images(images)
 

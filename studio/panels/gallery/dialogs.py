@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contract.gallery_state import RegenerateRequest
+from studio.contract.gallery_records import RegenerateRequest
 from studio.panels.gallery.export_form import FORMAT_TITLES, SUFFIXES
 
 _FILTERS = {"png": "PNG image (*.png)", "sheet": "PNG image (*.png)", "gif": "GIF (*.gif)",

@@ -27,12 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contract.gallery_state import (
-    ANIMATED_FORMATS,
-    GalleryExportRequest,
-    GalleryState,
-    GifEstimate,
-)
+from studio.contract.gallery_records import ANIMATED_FORMATS, GalleryExportRequest, GifEstimate
+from studio.contract.gallery_state import GalleryState
 from studio.panels.gallery.dialogs import ExportPathDialog
 from studio.panels.gallery.export_form import (
     FORMAT_TITLES,

@@ -13,12 +13,11 @@ from pathlib import Path
 
 from models.export.sheet import sheet_grid
 from models.export.timeline import animation_indices
-from studio.contract.gallery_state import ExportCapabilities, GalleryExportRequest
+from studio.contract.gallery_records import ExportCapabilities, GalleryExportRequest
 
 FORMAT_TITLES = {"png": "PNG image", "sheet": "Contact sheet (PNG)", "gif": "Animated GIF",
                  "webp": "Animated WebP", "apng": "Animated PNG (APNG)", "mp4": "MP4 video",
                  "frames_dir": "Folder of PNG frames"}
-STILL_FORMATS = ("png", "sheet")  # what makes sense for an item of one frame
 SUFFIXES = {"png": ".png", "sheet": ".png", "gif": ".gif", "webp": ".webp", "apng": ".png",
             "mp4": ".mp4", "frames_dir": ""}
 ACCEPTED_SUFFIXES = {"apng": (".png", ".apng")}

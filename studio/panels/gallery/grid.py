@@ -102,7 +102,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
                       target: QRect) -> None:
         """"▶ 48" on animations; an orange corner on items made by an earlier model."""
         metrics = option.fontMetrics
-        if item.kind == "animation":
+        if item.animated:
             text = f"▶ {item.frame_count}"
             badge = QRect(target.x() + 3, target.y() + 3, metrics.horizontalAdvance(text) + 8,
                           metrics.height() + 2)

@@ -7,14 +7,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from studio.contract.app_state import AppState
+from studio.contract.project_records import JobKind, JobOutcome
 
-JOB_KINDS = ("gallery_export-", "gallery_regenerate-", "gallery_remix-")  # worker job id prefixes
-OUTCOMES = {"cancelled": "Cancelled. Nothing was left half-written.",
-            "failed": "It did not work (see the message). Nothing was left half-written."}
+JOB_KINDS = (JobKind.GALLERY_EXPORT, JobKind.GALLERY_REGENERATE, JobKind.GALLERY_REMIX)
+OUTCOMES = {JobOutcome.CANCELLED: "Cancelled. Nothing was left half-written.",
+            JobOutcome.FAILED: "It did not work (see the message). Nothing was left "
+                               "half-written."}
 
 
 def is_gallery_job(job_id: str) -> bool:
-    return job_id.startswith(JOB_KINDS)
+    return any(kind.owns(job_id) for kind in JOB_KINDS)
 
 
 class JobStrip(QWidget):

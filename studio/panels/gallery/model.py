@@ -10,34 +10,34 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QImage
 
-from studio.contract.gallery_state import GalleryItemView
+from studio.contract.gallery_records import ListedItem
 from studio.panels.gallery.timing import frame_at
 from studio.widgets.qimage import array_to_qimage
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the item id (str)
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 2  # the GalleryItemView
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 2  # the ListedItem
 IMAGE_ROLE = Qt.ItemDataRole.UserRole + 3  # QImage of the frame shown now
 IDS_MIME = "application/x-latentia-gallery-ids"  # dragged item ids, one per line
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-def describe_item(item: GalleryItemView) -> str:
+def describe_item(item: ListedItem) -> str:
     """One line: "Animation · 48 frames · 24 fps" or "Still"."""
-    if item.kind != "animation":
+    if not item.animated:
         return "Still"
-    return f"Animation · {item.frame_count} frames · {item.fps:g} fps"
+    return f"Animation · {item.frame_count} frames · {item.item.settings.fps:g} fps"
 
 
 class GalleryModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._items: list[GalleryItemView] = []
+        self._items: list[ListedItem] = []
         self._shown: dict[str, int] = {}  # item id -> frame shown now (0 unless playing)
         self._started: dict[str, float] = {}  # item id -> ms when it started playing
 
     # --- contents -----------------------------------------------------------------------------
-    def set_items(self, items: tuple[GalleryItemView, ...]) -> None:
+    def set_items(self, items: tuple[ListedItem, ...]) -> None:
         """Show `items`; a mere reorder keeps the selection (persistent indexes follow)."""
         old = [item.id for item in self._items]
         new = [item.id for item in items]
@@ -61,7 +61,7 @@ class GalleryModel(QAbstractListModel):
         self._shown = {k: v for k, v in self._shown.items() if k in alive}
         self._started = {k: v for k, v in self._started.items() if k in alive}
 
-    def items(self) -> tuple[GalleryItemView, ...]:
+    def items(self) -> tuple[ListedItem, ...]:
         return tuple(self._items)
 
     def row_of(self, item_id: str) -> int:
@@ -79,7 +79,9 @@ class GalleryModel(QAbstractListModel):
             if item.id in playing and item.frame_count > 1:
                 animating = True
                 start = self._started.setdefault(item.id, now_ms)
-                frame = frame_at(now_ms - start, item.frame_count, item.fps, item.pingpong)
+                settings = item.item.settings
+                frame = frame_at(now_ms - start, item.frame_count, settings.fps,
+                                 settings.pingpong)
             else:
                 self._started.pop(item.id, None)
                 frame = 0
@@ -109,7 +111,7 @@ class GalleryModel(QAbstractListModel):
             return self._image(item)
         return None
 
-    def _image(self, item: GalleryItemView) -> QImage:
+    def _image(self, item: ListedItem) -> QImage:
         frame = min(self._shown.get(item.id, 0), item.frame_count - 1)
         return array_to_qimage(item.frames[frame])  # views the read-only frames we keep
 

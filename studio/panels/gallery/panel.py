@@ -17,22 +17,24 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from studio.contract.app_state import AppState
-from studio.contract.gallery_state import (
+from studio.contract.gallery_records import (
+    STILL_FORMATS,
     ExportCapabilities,
     ExportConfirmation,
     ExportDone,
+    GalleryAction,
     GalleryChange,
     GalleryChangeDone,
-    GalleryItemView,
     GalleryListing,
+    ListedItem,
     RemixRecord,
 )
-from studio.contract.records import ProjectInfo
+from studio.contract.project_records import ProjectInfo
 from studio.panels.gallery.actions import build_toolbar, create_actions
 from studio.panels.gallery.detail import GalleryDetail
 from studio.panels.gallery.dialogs import OverwriteDialog, RegenerateDialog, RemixFileDialog
 from studio.panels.gallery.export_dialog import ExportDialog, human_bytes
-from studio.panels.gallery.export_form import STILL_FORMATS, ExportSpec
+from studio.panels.gallery.export_form import ExportSpec
 from studio.panels.gallery.grid import GalleryGrid
 from studio.panels.gallery.jobs import JobStrip
 from studio.panels.gallery.model import GalleryModel
@@ -135,7 +137,7 @@ class GalleryPanel(QWidget):
         items = self.model.items()
         return tuple(items[row].id for row in rows if row < len(items))
 
-    def selected_items(self) -> tuple[GalleryItemView, ...]:
+    def selected_items(self) -> tuple[ListedItem, ...]:
         return tuple(item for item in (self._listing.find(i) for i in self.selected_ids())
                      if item is not None)
 
@@ -181,12 +183,12 @@ class GalleryPanel(QWidget):
         self._gallery.sig_request_change.emit(change)
 
     def _on_detail_rename(self, item_id: str, name: str) -> None:
-        self._request_change(GalleryChange("rename", (item_id,), name))
+        self._request_change(GalleryChange(GalleryAction.RENAME, (item_id,), name))
 
     def _on_delete(self) -> None:
         ids = self.selected_ids()
         if ids:
-            self._request_change(GalleryChange("delete", ids))
+            self._request_change(GalleryChange(GalleryAction.DELETE, ids))
             self.jobs.show_message(f"Deleted {len(ids)} item{'s' if len(ids) > 1 else ''}. "
                                    "Undo with Ctrl+Z.")
 
@@ -194,10 +196,10 @@ class GalleryPanel(QWidget):
         order = self._listing.order
         new_order = moved_by(order, self.selected_ids(), step)
         if new_order != order:
-            self._request_change(GalleryChange("reorder", new_order))
+            self._request_change(GalleryChange(GalleryAction.REORDER, new_order))
 
     def _on_reorder(self, order: tuple[str, ...]) -> None:
-        self._request_change(GalleryChange("reorder", tuple(order)))
+        self._request_change(GalleryChange(GalleryAction.REORDER, tuple(order)))
 
     # --- regenerate and export ----------------------------------------------------------------
     def _on_regenerate(self) -> None:
@@ -210,14 +212,15 @@ class GalleryPanel(QWidget):
         if request is not None:
             self._gallery.sig_request_regenerate.emit(request)
 
-    def export_spec(self, fmt: str, item: GalleryItemView) -> ExportSpec | None:
+    def export_spec(self, fmt: str, item: ListedItem) -> ExportSpec | None:
         capabilities = self._gallery.capabilities
         if capabilities is None:
             return None
         return ExportSpec(item_id=item.id, item_name=item.name, format=fmt,
                           frame_count=item.frame_count, image_size=int(item.frames.shape[1]),
-                          capabilities=capabilities, fps=min(item.fps, capabilities.max_fps),
-                          loop=item.loop, pingpong=item.pingpong,
+                          capabilities=capabilities,
+                          fps=min(item.item.settings.fps, capabilities.max_fps),
+                          loop=item.item.settings.loop, pingpong=item.item.settings.pingpong,
                           frame=self.detail.preview.frame_index() if item is self.detail.item()
                           else 0)
 

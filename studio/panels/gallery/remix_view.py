@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contract.gallery_state import RemixRecord
+from studio.contract.gallery_records import RemixRecord
 from studio.panels.gallery.preview import AnimatedPreview
 from studio.widgets.banner import MessageBanner
 from studio.widgets.image_grid import ImageGrid

@@ -15,7 +15,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QMenu
 
-from studio.contract.gallery_state import GalleryChangeDone, GalleryState
+from studio.contract.gallery_records import GalleryChangeDone
+from studio.contract.gallery_state import GalleryState
 
 UNDO_LIMIT = 100  # steps; the worker keeps a few more (studio.backend.gallery.history)
 

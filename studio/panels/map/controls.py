@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contract.map_state import MapBuildRequest, MapOptions
+from studio.contract.map_records import MapBuildRequest, MapOptions
 
 TOOL_LABELS = (
     ("draw", "Draw path", "Drag on the map to draw a path; the image under the cursor is "

@@ -12,7 +12,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
 from models.records import frozen_array
-from studio.contract.map_state import MapState, PointsDecoded, PointsDecodeRequest
+from studio.contract.map_records import PointsDecoded, PointsDecodeRequest
+from studio.contract.map_state import MapState
 
 ANSWER_TIMEOUT_MS = 3000  # a lost answer must not freeze the preview for good
 

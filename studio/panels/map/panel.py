@@ -16,7 +16,14 @@ from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from models.records import frozen_array
 from studio.contract.app_state import AppState
-from studio.contract.map_state import CurrentImage, ImagePair, MapData, MapStatus, PathRecord
+from studio.contract.map_records import (
+    CurrentImage,
+    ImagePair,
+    MapData,
+    MapStage,
+    MapStatus,
+    PathRecord,
+)
 from studio.panels.map.controls import MapControls, default_point_size
 from studio.panels.map.geometry import in_polygon, in_rectangle
 from studio.panels.map.pages import BuildingPage, MessagePage
@@ -24,9 +31,9 @@ from studio.panels.map.path_editor import PathEditor
 from studio.panels.map.plot import MapPlot
 from studio.panels.map.sidebar import MapSidebar
 
-TITLES = {"none": "No project open", "untrained": "Not trained yet",
-          "model_file": "No map for an exported model", "failed": "The map could not be built",
-          "cancelled": "Map not built"}
+TITLES = {MapStage.NONE: "No project open", MapStage.UNTRAINED: "Not trained yet",
+          MapStage.MODEL_FILE: "No map for an exported model",
+          MapStage.FAILED: "The map could not be built", MapStage.CANCELLED: "Map not built"}
 
 
 class MapPanel(QWidget):
@@ -34,7 +41,7 @@ class MapPanel(QWidget):
         super().__init__(parent)
         self._state = state
         self._map = state.map
-        self._status = MapStatus("none", "Open or create a project to see its map.")
+        self._status = state.map.status
         self._pair: ImagePair | None = None
         self._clicked = -1
         self._shown: tuple[str | None, str] = (None, "")  # (project, projection) on screen
@@ -42,9 +49,9 @@ class MapPanel(QWidget):
         self.message = MessagePage()
         self.building = BuildingPage()
         self.controls = MapControls()
-        self.plot = MapPlot()
+        self.plot = MapPlot(self._map)
         self.sidebar = MapSidebar()
-        self.editor = PathEditor(self.plot, self._map, self)
+        self.editor = PathEditor(self.plot, self._map, state.canvas, self)
         self.workspace = self._build_workspace()
         self._pages = QStackedWidget()
         for page in (self.message, self.building, self.workspace):
@@ -83,11 +90,11 @@ class MapPanel(QWidget):
         m.sig_map_ready.connect(self._on_map_ready)
         m.sig_cluster_names.connect(self._on_cluster_names)
         m.sig_points_decoded.connect(self.editor.on_decoded)
-        m.sig_frames.connect(self.editor.show_route)
+        self._state.canvas.sig_frames.connect(self.editor.show_route)
         m.sig_reconstruction.connect(self._on_reconstruction)
         m.sig_paths.connect(s.paths.set_names)
         m.sig_path_loaded.connect(self._on_path_loaded)
-        m.sig_frame_point.connect(self._on_frame_point)
+        m.sig_mark_point.connect(self._on_frame_point)
         self._state.sig_job_progress.connect(self._on_job_progress)
         self.message.sig_action.connect(self._on_build_requested)
         self.building.sig_cancel.connect(self._on_cancel_build)
@@ -118,9 +125,9 @@ class MapPanel(QWidget):
     # --- the map and its state ----------------------------------------------------------------
     def _on_status(self, status: MapStatus) -> None:
         self._status = status
-        if status.state == "building":
+        if status.stage == MapStage.BUILDING:
             self.building.reset()
-        if status.state in ("none", "untrained", "model_file"):
+        if status.stage.has_no_map:
             self._clear_map()
         self._update_page()
 
@@ -133,7 +140,7 @@ class MapPanel(QWidget):
         if shown[0] != project:  # another project: dots sized for its number of images
             self.controls.point_size.setValue(default_point_size(data.count))
         self.controls.show_build(data.method, None if data.auto_k else data.k)
-        self.plot.set_data(data, self.controls.point_size.value())
+        self.plot.show_map(self.controls.point_size.value())
         self.plot.set_density_visible(self.controls.density.isChecked())
         self.sidebar.legend.set_clusters(data.cluster_names, data.labels)
         self._set_selection(np.zeros(0, np.int64))
@@ -149,16 +156,14 @@ class MapPanel(QWidget):
         self._update_page()
 
     def _clear_map(self) -> None:
-        self.plot.set_data(None, self.controls.point_size.value())
+        self.plot.show_map(self.controls.point_size.value())  # the state holds no map now
         self.editor.clear()
         self.sidebar.legend.set_clusters((), np.zeros(0, np.int64))
         self.sidebar.show_preview(None, "Hover a dot to see its image.")
         self.sidebar.show_pair(None)
 
     def _on_cluster_names(self, names: tuple[str, ...]) -> None:
-        self.sidebar.legend.set_names(names)
-        if self.plot.data is not None and len(names) == self.plot.data.k:
-            self.plot.data = self.plot.data.with_cluster_names(names)
+        self.sidebar.legend.set_names(names)  # MapState's map has the new names already
 
     def _on_job_progress(self, job_id: str, fraction: float, detail: str) -> None:
         if job_id and job_id == self._status.job_id:
@@ -202,7 +207,7 @@ class MapPanel(QWidget):
     def _on_use_in_canvas(self) -> None:
         data, pair = self.plot.data, self._pair
         if data is not None and pair is not None:
-            self._map.sig_current_image.emit(CurrentImage(
+            self._map.sig_image_picked.emit(CurrentImage(
                 data.latents[pair.index], pair.original, self._describe(pair.index), pair.index))
 
     def _describe(self, index: int) -> str:
@@ -233,7 +238,7 @@ class MapPanel(QWidget):
         data = self.plot.data
         shown = data.thumbnails[indices[:24]] if data is not None and len(indices) else None
         self.sidebar.show_selection(shown, len(indices))
-        self._map.sig_selection_changed.emit(indices)
+        self._map.set_selection(indices)
 
     # --- paths -------------------------------------------------------------------------------
     def _on_path_changed(self, record: PathRecord | None) -> None:
@@ -251,7 +256,7 @@ class MapPanel(QWidget):
         self.controls.smooth.blockSignals(True)  # the editor takes the smoothing from the record
         self.controls.smooth.setChecked(record.smoothing > 0)
         self.controls.smooth.blockSignals(False)
-        self._map.frames = record.frames
+        self._state.canvas.path_frames = record.frames
         self.editor.set_record(record)
         self.sidebar.paths.select(record.name)
 
@@ -276,13 +281,13 @@ class MapPanel(QWidget):
 
     # --- redraw -----------------------------------------------------------------------------
     def _update_page(self) -> None:
-        state = self._status.state
-        if state == "building":
+        stage = self._status.stage
+        if stage == MapStage.BUILDING:
             self._pages.setCurrentWidget(self.building)
-        elif state == "ready" and self.plot.data is not None:
+        elif stage == MapStage.READY and self.plot.data is not None:
             self._pages.setCurrentWidget(self.workspace)
         else:
-            action = "Build the map" if state in ("failed", "cancelled") else ""
+            action = "Build the map" if stage in (MapStage.FAILED, MapStage.CANCELLED) else ""
             text = self._status.message or "The map appears here once it is built."
-            self.message.show_message(TITLES.get(state, "Map"), text, action)
+            self.message.show_message(TITLES.get(stage, "Map"), text, action)
             self._pages.setCurrentWidget(self.message)

@@ -12,7 +12,10 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 
-from studio.contract.map_state import FramesResult, MapState, PathRecord, PointsDecoded
+from studio.contract.canvas_records import FramesKind, FramesResult
+from studio.contract.canvas_state import CanvasState
+from studio.contract.map_records import PathRecord, PointsDecoded
+from studio.contract.map_state import MapState
 from studio.panels.map.live import LiveDecoder
 from studio.panels.map.path_model import PathModel
 from studio.panels.map.plot import HANDLE_RADIUS_PX, MapPlot
@@ -32,10 +35,11 @@ class PathEditor(QObject):
     sig_preview = Signal(object, object)
     """((S, S, C) uint8 image, (2,) map point) decoded at the cursor."""
 
-    def __init__(self, plot: MapPlot, map_state: MapState, parent: QObject | None = None) -> None:
+    def __init__(self, plot: MapPlot, map_state: MapState, canvas: CanvasState,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._plot = plot
-        self._map_state = map_state
+        self._canvas = canvas  # its path_frames: how many frames a path's animation has
         self.path = PathModel()
         self.live = LiveDecoder(map_state, self)
         self.snap = False
@@ -63,7 +67,7 @@ class PathEditor(QObject):
     def show_route(self, result: FramesResult) -> None:
         """Draw the route an animation of this path really takes (smoothed, resampled)."""
         points = result.points
-        if result.kind != "path" or points is None or len(self.path) < 2:
+        if result.kind != FramesKind.PATH or points is None or len(self.path) < 2:
             return
         tolerance = HANDLE_RADIUS_PX * self._plot.pixel_size()
         ends = np.stack([self.path.points[0], self.path.points[-1]])
@@ -74,7 +78,7 @@ class PathEditor(QObject):
     def record(self) -> PathRecord | None:
         if len(self.path) < 2 or self._plot.data is None:
             return None
-        return self.path.record(self._plot.data.method, self._map_state.frames,
+        return self.path.record(self._plot.data.method, self._canvas.path_frames,
                                 SMOOTHING if self.smooth else 0.0)
 
     def set_record(self, record: PathRecord) -> None:

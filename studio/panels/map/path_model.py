@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.records import frozen_array
-from studio.contract.map_state import PathRecord
+from studio.contract.map_records import PathRecord
 from studio.panels.map.geometry import nearest_segment, simplify_stroke
 from studio.panels.map.picking import MapIndex
 

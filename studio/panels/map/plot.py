@@ -14,7 +14,8 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPalette, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsPixmapItem, QVBoxLayout, QWidget
 
-from studio.contract.map_state import MapData
+from studio.contract.map_records import MapData
+from studio.contract.map_state import MapState
 from studio.panels.map.palette import PATH_COLOR, cluster_brushes, cluster_color
 from studio.panels.map.picking import MapIndex
 from studio.panels.map.thumbnails import HoverTip, ThumbnailLayer
@@ -39,14 +40,14 @@ class MapPlot(QWidget):
     sig_hovered = Signal(int)
     """Index of the image under the cursor, or -1 when none."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, map_state: MapState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._map_state = map_state  # owns the map; the plot draws it and never keeps a copy
         self.view_box = MapViewBox()
         self.graphics = pg.PlotWidget(viewBox=self.view_box)
         self.plot_item = self.graphics.getPlotItem()
         for axis in ("left", "bottom"):
             self.plot_item.hideAxis(axis)
-        self.data: MapData | None = None
         self.index = MapIndex(np.zeros((0, 2)))
         self._build_layers()
         self.thumbnails = ThumbnailLayer(self.view_box)
@@ -94,8 +95,14 @@ class MapPlot(QWidget):
             add(item, ignoreBounds=True)
 
     # --- data ---------------------------------------------------------------------------------
-    def set_data(self, data: MapData | None, point_size: float) -> None:
-        self.data = data
+    @property
+    def data(self) -> MapData | None:
+        """The map drawn: the one `MapState` holds."""
+        return self._map_state.data
+
+    def show_map(self, point_size: float) -> None:
+        """Draw the map `MapState` holds now (nothing when it holds none)."""
+        data = self.data
         self.tip.hide()
         if data is None:
             self.scatter.clear()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.contract.map_state import ImagePair
+from studio.contract.map_records import ImagePair
 from studio.panels.map.legend import ClusterLegend
 from studio.panels.map.paths_box import PathsBox
 from studio.widgets.collapsible import CollapsibleSection

@@ -19,15 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from models.records import TrainProgress
+from studio.contract.project_records import TrainingState
 from studio.panels.train.formatting import format_duration
 from studio.widgets.banner import MessageBanner
 
 # training state -> which of (pause, resume, stop) can be pressed; Start is decided by the panel.
 _ENABLED = {
-    "idle": (False, False, False),
-    "running": (True, False, True),
-    "paused": (False, True, True),
-    "finished": (False, False, False),
+    TrainingState.IDLE: (False, False, False),
+    TrainingState.RUNNING: (True, False, True),
+    TrainingState.PAUSED: (False, True, True),
+    TrainingState.FINISHED: (False, False, False),
 }
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from models.project_files import PROJECT_SUFFIX, free_project_path, with_suffix
 from studio.settings import Settings
-from studio.window.dialogs import PROJECT_SUFFIX, with_suffix
-from studio.window.new_project_dialog import unique_project_path
 
 
 def default_project_path(folder: str, root: Path | None = None) -> Path:
@@ -18,7 +17,7 @@ def default_project_path(folder: str, root: Path | None = None) -> Path:
     `root` defaults to the projects folder of the preferences (Documents/Latentia unless set).
     """
     root = Path(Settings().projects_folder()) if root is None else root
-    return unique_project_path(root, Path(folder).name or "Untitled")
+    return free_project_path(root, Path(folder).name or "Untitled")
 
 
 class FolderDialog:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.records import IngestReport
-from studio.contract.records import ProjectInfo, ScanResult
+from studio.contract.project_records import ProjectInfo, ScanResult
 from studio.panels.train.formatting import channels_label
 from studio.widgets.collapsible import CollapsibleSection
 from studio.widgets.image_grid import ImageGrid

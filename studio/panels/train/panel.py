@@ -16,15 +16,19 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from models.config import IngestConfig, ProjectConfig, TrainConfig
 from models.records import TrainProgress
 from studio.contract.app_state import AppState
-from studio.contract.records import ErrorRecord, ProjectInfo, ScanResult
+from studio.contract.project_records import (
+    ErrorRecord,
+    JobOutcome,
+    ProjectInfo,
+    ScanResult,
+    TrainingState,
+)
 from studio.panels.train.dialogs import FolderDialog, ProjectPathDialog, default_project_path
 from studio.panels.train.estimate import EstimateScheduler
-from studio.panels.train.panel_state import PanelFacts, describe
+from studio.panels.train.panel_state import PanelFacts, Pending, describe
 from studio.panels.train.views import EmptyState, TrainWorkspace
 
 SCAN_DEBOUNCE_MS = 300  # image options clicked through quickly trigger one re-scan
-# The worker names jobs "<kind>-<number>"; only these kinds answer our scan / create requests.
-JOB_PREFIXES = {"scan": "scan-", "create": "ingest-"}
 
 
 def _same_folder(a: str, b: str) -> bool:
@@ -41,7 +45,7 @@ class TrainPanel(QWidget):
         self._project: ProjectInfo | None = None
         self._new_project = True  # Start creates a project (else continues the open one)
         self._custom_path: Path | None = None
-        self._pending = ""  # "scan" | "create" | "train": a request not answered yet
+        self._pending = Pending.NONE  # a request not answered yet
         self._job_id = ""
         self._train_when_created: TrainConfig | None = None  # what Start asked for
         self._training_state = state.training_state
@@ -100,7 +104,7 @@ class TrainPanel(QWidget):
     def _request_scan(self) -> None:
         if not self._folder or not self._new_project:
             return
-        self._pending, self._job_id = "scan", ""
+        self._pending, self._job_id = Pending.SCAN, ""
         self._own_scans.append(self._folder)
         self.setup.ingest.show_scanning(self._folder)
         self._state.sig_request_scan_folder.emit(self._folder, self.setup.form.ingest_config())
@@ -124,8 +128,8 @@ class TrainPanel(QWidget):
                 return  # an answer for a folder the user has since replaced
         else:  # dropped on the window or given on the command line
             self._folder, self._new_project, self._custom_path = result.folder, True, None
-        if self._pending == "scan" and not self._own_scans:
-            self._pending, self._job_id = "", ""
+        if self._pending == Pending.SCAN and not self._own_scans:
+            self._pending, self._job_id = Pending.NONE, ""
         self._usable, self._error = result.report.usable, False
         self.setup.ingest.show_scan(result)
         if own is None and self.setup.form.ingest_config() != IngestConfig():
@@ -142,7 +146,7 @@ class TrainPanel(QWidget):
             self._request_training()
             return
         config = self.setup.form.project_config()
-        self._pending, self._job_id, self._train_when_created = "create", "", config.train
+        self._pending, self._job_id, self._train_when_created = Pending.CREATE, "", config.train
         self.monitor.clear()
         self.monitor.status.show_job(-1, "Reading and preparing every image…")
         self._state.sig_request_new_project.emit(self._folder, str(self._project_path()), config)
@@ -150,7 +154,7 @@ class TrainPanel(QWidget):
 
     def _request_training(self, config: TrainConfig | None = None) -> None:
         config = config or self.setup.form.train_config()
-        self._pending, self._job_id = "train", ""
+        self._pending, self._job_id = Pending.TRAIN, ""
         self.monitor.health.set_kl_warmup_steps(config.kl_warmup_steps)
         self._state.sig_request_train.emit(config)
         self._update_view()
@@ -168,8 +172,8 @@ class TrainPanel(QWidget):
             self._show_project(info)
         elif not self._new_project:  # re-published after a run: keep the live charts
             self.setup.ingest.show_project(info)
-        if self._pending == "create" and info is not None:
-            self._pending, self._job_id = "", ""
+        if self._pending == Pending.CREATE and info is not None:
+            self._pending, self._job_id = Pending.NONE, ""
             self.monitor.status.hide_job()
         if self._train_when_created is not None and info is not None:
             config, self._train_when_created = self._train_when_created, None
@@ -201,10 +205,10 @@ class TrainPanel(QWidget):
             self._update_view()
 
     def _on_training_state(self, training_state: str) -> None:
-        self._training_state = training_state
-        if self._pending == "train":
-            self._pending = ""
-        if training_state == "running":
+        self._training_state = TrainingState(training_state)
+        if self._pending == Pending.TRAIN:
+            self._pending = Pending.NONE
+        if training_state == TrainingState.RUNNING:
             self._error, self._done_message = False, ""
         self._schedule_estimate()
         self._update_view()
@@ -226,29 +230,29 @@ class TrainPanel(QWidget):
 
     # --- jobs and errors --------------------------------------------------------------------
     def _on_job_started(self, job_id: str, _label: str) -> None:
-        prefix = JOB_PREFIXES.get(self._pending)
-        if prefix and not self._job_id and job_id.startswith(prefix):
+        kind = self._pending.job_kind
+        if kind is not None and not self._job_id and kind.owns(job_id):
             self._job_id = job_id
 
     def _on_job_progress(self, job_id: str, fraction: float, detail: str) -> None:
         if not job_id or job_id != self._job_id:
             return
-        if self._pending == "scan":
+        if self._pending == Pending.SCAN:
             self.setup.ingest.show_job_progress(fraction, detail)
         else:
             self.monitor.status.show_job(fraction, detail)
 
     def _on_job_finished(self, job_id: str, outcome: str) -> None:
-        if not job_id or job_id != self._job_id or outcome == "done":
+        if not job_id or job_id != self._job_id or outcome == JobOutcome.DONE:
             return
-        self._stop_pending("Cancelled." if outcome == "cancelled" else "")
+        self._stop_pending("Cancelled." if outcome == JobOutcome.CANCELLED else "")
 
     def _on_cancel_job(self) -> None:
         if self._job_id:
             self._state.sig_request_cancel.emit(self._job_id)
 
     def _on_error(self, record: ErrorRecord) -> None:
-        if not (self._pending or self._training_state in ("running", "paused")):
+        if not (self._pending or self._training_state.busy):
             return  # someone else's error: the main window shows it
         self._error = True
         self.monitor.status.error.show_message("error", f"<b>{record.title}</b><br>"
@@ -256,18 +260,17 @@ class TrainPanel(QWidget):
         self._stop_pending(record.message)
 
     def _stop_pending(self, message: str) -> None:
-        if self._pending == "scan":
+        if self._pending == Pending.SCAN:
             self._own_scans.clear()
             self.setup.ingest.show_scan_stopped(message or "The folder could not be scanned.")
-        self._pending, self._job_id, self._train_when_created = "", "", None
+        self._pending, self._job_id, self._train_when_created = Pending.NONE, "", None
         self.monitor.status.hide_job()
         self.monitor.status.reset_progress(message)
         self._update_view()
 
     # --- estimate ---------------------------------------------------------------------------
     def _schedule_estimate(self) -> None:
-        available = bool(self._project or self._usable) and self._training_state not in (
-            "running", "paused")
+        available = bool(self._project or self._usable) and not self._training_state.busy
         self._estimates.schedule(available, self._project.path if self._project else self._folder)
 
     # --- redraw -----------------------------------------------------------------------------
@@ -277,6 +280,7 @@ class TrainPanel(QWidget):
             training_state=self._training_state, pending=self._pending,
             new_project=self._new_project, folder=self._folder, usable=self._usable,
             project_path=project.path if project else "",
+            is_model_file=project.is_model_file if project else False,
             trained_steps=project.trained_steps if project else 0,
             error=self._error, done_message=self._done_message)
 

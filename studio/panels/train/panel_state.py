@@ -8,21 +8,41 @@ is locked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-EXPORTED_MODEL_SUFFIX = ".latentia-model"  # a single-file model: no images, cannot train
+from studio.contract.project_records import JobKind, TrainingState
+
+
+class Pending(StrEnum):
+    """A request of the Train panel waiting for its answer."""
+
+    NONE = ""
+    SCAN = "scan"
+    CREATE = "create"
+    TRAIN = "train"
+
+    @property
+    def job_kind(self) -> JobKind | None:
+        """The kind of the worker's job that answers it (training reports its own way)."""
+        return {Pending.SCAN: JobKind.SCAN, Pending.CREATE: JobKind.INGEST}.get(self)
 
 
 @dataclass(frozen=True)
 class PanelFacts:
-    training_state: str  # "idle" | "running" | "paused" | "finished"
-    pending: str = ""  # "scan" | "create" | "train" | "" (a request waiting for its answer)
+    training_state: TrainingState
+    pending: Pending = Pending.NONE
     new_project: bool = True  # Start creates a project from the folder (else continues)
     folder: str = ""  # the scanned folder a new project would be made from
     usable: int = 0  # usable images in that folder
     project_path: str = ""  # the open project ("" = none)
+    is_model_file: bool = False  # the open project is an exported model: it cannot train
     trained_steps: int = 0  # of the open project
     error: bool = False  # the last request failed
     done_message: str = ""  # why training ended
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "training_state", TrainingState(self.training_state))
+        object.__setattr__(self, "pending", Pending(self.pending))
 
 
 @dataclass(frozen=True)
@@ -37,18 +57,18 @@ class PanelLook:
 
 
 def _headline(facts: PanelFacts) -> str:
-    busy = {"running": "Training…", "paused": "Paused"}
+    busy = {TrainingState.RUNNING: "Training…", TrainingState.PAUSED: "Paused"}
     if facts.training_state in busy:
         return busy[facts.training_state]
-    if facts.pending == "create":
+    if facts.pending == Pending.CREATE:
         return "Creating the project…"
-    if facts.pending == "train":
+    if facts.pending == Pending.TRAIN:
         return "Starting training…"
     if facts.error:
         return "Something went wrong"
-    if facts.pending == "scan":
+    if facts.pending == Pending.SCAN:
         return "Scanning the folder…"
-    if facts.training_state == "finished":
+    if facts.training_state == TrainingState.FINISHED:
         return f"Finished — {facts.done_message}" if facts.done_message else "Finished"
     if facts.new_project:
         return "Ready to train" if facts.usable else "No usable images in this folder"
@@ -59,21 +79,20 @@ def _start_button(facts: PanelFacts) -> tuple[str, str]:
     if facts.new_project:
         return ("Create project and train",
                 "Prepare every image into a new project, then start training.")
-    if facts.project_path.endswith(EXPORTED_MODEL_SUFFIX):
+    if facts.is_model_file:
         return ("Start training", "An exported model cannot be trained; open its project folder.")
-    if facts.trained_steps or facts.training_state == "finished":
+    if facts.trained_steps or facts.training_state == TrainingState.FINISHED:
         return ("Continue training", "Continue from the last checkpoint with these settings.")
     return ("Start training", "Start training the open project.")
 
 
 def describe(facts: PanelFacts) -> PanelLook:
     has_project = bool(facts.project_path)
-    idle = facts.training_state in ("idle", "finished") and not facts.pending
+    idle = not facts.training_state.busy and not facts.pending
     if facts.new_project:
         can_start = idle and bool(facts.folder) and facts.usable > 0
     else:
-        can_start = idle and has_project and not facts.project_path.endswith(
-            EXPORTED_MODEL_SUFFIX)
+        can_start = idle and has_project and not facts.is_model_file
     label, tooltip = _start_button(facts)
     return PanelLook(
         show_invitation=not facts.folder and not has_project and not facts.pending,
@@ -81,7 +100,7 @@ def describe(facts: PanelFacts) -> PanelLook:
         can_start=can_start,
         start_label=label,
         start_tooltip=tooltip,
-        lock_all_settings=facts.training_state in ("running", "paused")
-        or facts.pending in ("create", "train"),
+        lock_all_settings=facts.training_state.busy
+        or facts.pending in (Pending.CREATE, Pending.TRAIN),
         lock_project_settings=has_project and not facts.new_project,
     )
