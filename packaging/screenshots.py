@@ -60,16 +60,17 @@ def write_demo_path(project_path: Path, data) -> str:
 def add_gallery_items(state, project_path: Path) -> None:
     import numpy as np
 
+    from models.pixels import to_uint8_images
     from models.project import open_project
-    from studio.contract.records import GalleryAddRequest, ItemRecipe
+    from studio.contract.gallery_records import GalleryAddRequest, GallerySource, ItemSettings
 
     project = open_project(project_path)
     for seed in range(6):
         latent = project.sample_latents(1, temperature=0.8, seed=seed).astype(np.float32)
-        images = (np.moveaxis(project.decode(latent), 1, -1) * 255).round().astype(np.uint8)
-        recipe = ItemRecipe(mode="sample", temperature=0.8, seed=seed)
+        images = to_uint8_images(project.decode(latent))
+        source = GallerySource(kind="sample", temperature=0.8, seed=seed)
         state.gallery.sig_request_add.emit(GalleryAddRequest(f"Sample {seed + 1}", latent,
-                                                             images, recipe))
+                                                             images, source, ItemSettings()))
 
 
 def main() -> int:
