@@ -58,10 +58,10 @@ def open_or_create(args: argparse.Namespace, config: TrainConfig, context):
         if not args.out.exists():
             raise LatentiaError(f"{args.out} does not exist; drop --resume to create it")
         return Project.open(args.out)
-    if args.out.exists():
-        raise LatentiaError(f"{args.out} already exists; add --resume to continue training it, "
-                            "or choose another --out")
-    if context.is_writer:
+    if context.is_writer:  # only rank 0 looks: the others may start after it created the project
+        if args.out.exists():
+            raise LatentiaError(f"{args.out} already exists; add --resume to continue training "
+                                "it, or choose another --out")
         ingest = ingest_config_from(args)
         vae = VAEConfig(image_size=ingest.image_size, channels=ingest.channels,
                         latent_dim=args.latent_dim, width=args.width)
