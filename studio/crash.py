@@ -17,7 +17,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, QtMsgType, QUrl, Signal, qInstallMessageHandler
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,6 +33,15 @@ from studio import __version__
 from studio.logs import current_log_file
 
 log = logging.getLogger(__name__)
+qt_log = logging.getLogger("qt")
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def log_qt_message(mode: QtMsgType, _context, message: str) -> None:
+    """Qt's own warnings go to the log file too, not only to a terminal nobody sees."""
+    qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
 
 
 def error_details(exc_type, exc, tb, thread_name: str) -> str:
@@ -98,6 +107,7 @@ class CrashReporter(QObject):
         self.sig_error.connect(self._on_error)
 
     def install(self) -> None:
+        qInstallMessageHandler(log_qt_message)
         sys.excepthook = self.report
         threading.excepthook = lambda args: self.report(
             args.exc_type, args.exc_value, args.exc_traceback,

@@ -7,7 +7,7 @@ import sys
 import threading
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, qInstallMessageHandler, qWarning
 from PySide6.QtGui import QGuiApplication
 
 from studio import crash, logs
@@ -38,8 +38,11 @@ def shown(monkeypatch):
 @pytest.fixture
 def hooks():
     saved = sys.excepthook, threading.excepthook
+    previous_qt_handler = qInstallMessageHandler(None)  # pytest-qt's, put back below
+    qInstallMessageHandler(previous_qt_handler)
     yield
     sys.excepthook, threading.excepthook = saved
+    qInstallMessageHandler(previous_qt_handler)
 
 
 def fail_deep():
@@ -100,3 +103,9 @@ def test_dialog_copies_the_details_and_names_the_log(qtbot, tmp_path):
     labels = " ".join(label.text() for label in dialog.findChildren(crash.QLabel))
     assert "ValueError: boom" in labels and str(tmp_path / "latentia.log") in labels
     assert "nothing is lost" in labels
+
+
+def test_qt_warnings_reach_the_log_file(qapp, log_file, hooks):
+    crash.CrashReporter().install()
+    qWarning("QPainter::begin: Paint device returned engine == 0")
+    assert "WARNING MainThread qt: QPainter::begin" in log_file.read_text(encoding="utf-8")
