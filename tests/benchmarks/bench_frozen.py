@@ -111,8 +111,9 @@ def main() -> int:
         for name, values in timings.items():
             for key, samples in values.items():
                 result[f"{name}_{key}_median"] = round(statistics.median(samples), 2)
-        result["frozen_training"] = headless_training(builds["frozen"], Path(tmp) / "train",
-                                                      args.train_minutes)
+        print(json.dumps(result, indent=2), flush=True)
+        result = {"frozen_training": headless_training(builds["frozen"], Path(tmp) / "train",
+                                                       args.train_minutes)}
     print(json.dumps(result, indent=2))
     return 0
 
