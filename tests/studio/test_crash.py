@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer, qInstallMessageHandler, qWarning
 from PySide6.QtGui import QGuiApplication
 
 from studio import crash, logs
+from studio.window import crash_dialog
 
 
 @pytest.fixture
@@ -96,11 +97,11 @@ def test_errors_while_the_dialog_is_open_are_counted_not_stacked(qapp, log_file,
 
 
 def test_dialog_copies_the_details_and_names_the_log(qtbot, tmp_path):
-    dialog = crash.CrashDialog("Traceback...\nValueError: boom", tmp_path / "latentia.log")
+    dialog = crash_dialog.CrashDialog("Traceback...\nValueError: boom", tmp_path / "latentia.log")
     qtbot.addWidget(dialog)
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == "Traceback...\nValueError: boom"
-    labels = " ".join(label.text() for label in dialog.findChildren(crash.QLabel))
+    labels = " ".join(label.text() for label in dialog.findChildren(crash_dialog.QLabel))
     assert "ValueError: boom" in labels and str(tmp_path / "latentia.log") in labels
     assert "nothing is lost" in labels
 
