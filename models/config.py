@@ -13,6 +13,7 @@ from typing import Any, Self
 RESOLUTION_PRESETS = (32, 64, 128, 256)
 FIT_MODES = ("crop", "pad")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+UPSAMPLING = ("transposed", "resize")
 
 
 class _JsonRecord:
@@ -73,6 +74,12 @@ class VAEConfig(_JsonRecord):
     channels: int = 3  # 3 = RGB, 4 = RGBA (keep transparency)
     latent_dim: int = 128  # enough for thousands of varied images; 2D maps come from a projection
     width: int = 24  # first-stage channels, doubling per stage (cap 8x): ~200 img/s on 2 cores
+    upsample: str = "transposed"  # decoder upsampling: 4x4 transposed conv, or "resize" + conv
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        # a project saved before `upsample` existed was built with transposed convs
+        return super().from_dict({"upsample": "transposed", **data})
 
     def __post_init__(self) -> None:
         _check_preset(self.image_size)
@@ -82,6 +89,8 @@ class VAEConfig(_JsonRecord):
             raise ValueError(f"latent size must be in 2..1024, not {self.latent_dim}")
         if not 4 <= self.width <= 256:
             raise ValueError(f"width must be in 4..256, not {self.width}")
+        if self.upsample not in UPSAMPLING:
+            raise ValueError(f"upsample must be one of {UPSAMPLING}, not {self.upsample!r}")
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,11 @@ class TrainConfig(_JsonRecord):
     kl_warmup_steps: int = 1000  # linear KL warm-up from 0 avoids early posterior collapse
     free_bits: float = 0.0  # nats per latent dimension below which KL is not penalised (0 = off)
     min_log_sigma: float = -4.6  # soft floor on the decoder's log-sigma (sigma >= ~0.01)
+    # weights of the sharpness losses beside the Gaussian term (models/sharpness.py); 0 = off
+    focal_frequency: float = 0.0
+    fft_amplitude: float = 0.0
+    msssim_l1: float = 0.0
+    prior: str = "diffusion"  # sampling prior fitted when a run finishes: "diffusion" or "gmm"
     ema_decay: float = 0.999  # EMA of weights used for previews and saved models
     augment: str = "auto"  # "auto" = flips and small shifts only for folders under 5,000 images
     val_fraction: float = 0.08  # held out deterministically for validation metrics
@@ -117,10 +131,14 @@ class TrainConfig(_JsonRecord):
             raise ValueError("minutes must be positive")
         if self.beta < 0:
             raise ValueError("beta must not be negative")
+        if min(self.focal_frequency, self.fft_amplitude, self.msssim_l1) < 0:
+            raise ValueError("sharpness loss weights must not be negative")
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {DEVICES}, not {self.device!r}")
         if self.augment not in ("auto", "on", "off"):
             raise ValueError("augment must be auto, on or off")
+        if self.prior not in ("diffusion", "gmm"):
+            raise ValueError("prior must be diffusion or gmm")
         if self.bf16 not in ("auto", "on", "off"):
             raise ValueError("bf16 must be auto, on or off")
         if not 0.0 <= self.val_fraction < 0.5:

@@ -95,6 +95,26 @@ def _encoder_convs(config: VAEConfig) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+class ResizeConv(nn.Module):
+    """Nearest-neighbour 2x upsampling, then a 3x3 conv (Odena et al. 2016, sec. "Better
+    Upsampling"): every output pixel sees the same number of inputs, so no checkerboard."""
+
+    def __init__(self, in_channels: int, out_channels: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, out_channels, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # (N, C, H, W) -> (N, C, 2H, 2W) -> (N, C_out, 2H, 2W)
+        return self.conv(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+
+
+def upsampler(kind: str, in_channels: int, out_channels: int) -> nn.Module:
+    """A 2x upsampling layer: "transposed" (4x4, stride 2) or "resize" (nearest + 3x3 conv)."""
+    if kind == "transposed":
+        return nn.ConvTranspose2d(in_channels, out_channels, 4, stride=2, padding=1)
+    return ResizeConv(in_channels, out_channels)
+
+
 def _decoder_convs(config: VAEConfig) -> nn.Sequential:
     widths = stage_widths(config)[::-1]  # 4x4 grid first
     targets = (*widths[1:], config.channels)  # each upsampling's output channels
@@ -102,7 +122,7 @@ def _decoder_convs(config: VAEConfig) -> nn.Sequential:
     resolution = GRID
     for in_channels, out_channels in zip(widths, targets, strict=True):
         layers += _residual_stage(in_channels, resolution)
-        layers.append(nn.ConvTranspose2d(in_channels, out_channels, 4, stride=2, padding=1))
+        layers.append(upsampler(config.upsample, in_channels, out_channels))
         resolution *= 2
     return nn.Sequential(*layers)
 
@@ -145,6 +165,12 @@ class VAE(nn.Module):
         # (N, 4, 4, G) NHWC -> (N, G, 4, 4): a channels_last view of the same memory.
         h = h.view(z.shape[0], GRID, GRID, self.grid_channels).permute(0, 3, 1, 2)
         return self.decoder(h) * 0.5 + 0.5  # the network works centred, like the encoder
+
+    def output_layer_weight(self) -> torch.Tensor:
+        """The weight of the layer that draws the image: where the sharpen stage compares the
+        gradients of its losses (Esser et al. 2021, "Taming Transformers", eq. 7)."""
+        last = self.decoder[-1]
+        return last.conv.weight if isinstance(last, ResizeConv) else last.weight
 
     def forward(self, x: torch.Tensor, generator: torch.Generator | None = None) -> VAEOutput:
         posterior = self.encode(x)

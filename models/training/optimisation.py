@@ -15,6 +15,7 @@ from models.distributions import DiagonalGaussian
 from models.loss import elbo_loss
 from models.records import Metrics
 from models.runtime import bf16_is_faster, cpu_supports_bf16, select_device
+from models.sharpness import sharpness_loss
 from models.training import checkpoint as ckpt
 from models.training import schedule
 from models.training.data import (
@@ -149,10 +150,13 @@ class Optimisation:
                           kl_weight=schedule.kl_weight(state.step, self.config.kl_warmup_steps),
                           free_bits=self.config.free_bits,
                           min_log_sigma=self.config.min_log_sigma)
+        loss = terms.loss + sharpness_loss(
+            x, out.reconstruction, terms.log_sigma, focal_frequency=self.config.focal_frequency,
+            fft_amplitude=self.config.fft_amplitude, msssim_l1=self.config.msssim_l1)
         self.optimizer.zero_grad(set_to_none=True)
-        terms.loss.backward()
+        loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
-        finite = math.isfinite(float(norm)) and math.isfinite(float(terms.loss.detach()))
+        finite = math.isfinite(float(norm)) and math.isfinite(float(loss.detach()))
         verdict = self.guard.judge(finite)
         next_position = self.sampler.advance(position)
         if not finite:
