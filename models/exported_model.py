@@ -9,7 +9,7 @@ from models.errors import LatentiaError
 from models.inference import InferenceModel
 from models.model_access import ModelAccess
 from models.model_file import ModelFile, read_model_file
-from models.prior import LatentPrior
+from models.prior import LatentPrior, prior_from_arrays
 from models.records import IngestReport, PreviewImages, TrainProgress
 from models.runtime import select_device
 
@@ -58,7 +58,7 @@ class ExportedModel(ModelAccess):
         raise LatentiaError("an exported model cannot be saved as a project")
 
     def _load_inference(self) -> InferenceModel:
-        prior = (LatentPrior.from_arrays(self._file.prior) if self._file.prior
+        prior = (prior_from_arrays(self._file.prior) if self._file.prior
                  else LatentPrior.standard_normal(self.latent_dim))
         device = select_device(self.config.train.device)
         return InferenceModel(self.config.vae, self._file.weights, prior, device)

@@ -9,7 +9,7 @@ import torch
 
 from models.config import VAEConfig
 from models.errors import LatentiaError, ProjectError
-from models.prior import LatentPrior
+from models.prior import LatentPrior, SamplingPrior
 from models.vae import VAE
 
 BATCH = 256
@@ -27,7 +27,7 @@ class InferenceModel:
     """Encode, decode and sample with fixed (EMA) weights, in eval mode, without gradients."""
 
     def __init__(self, config: VAEConfig, weights: dict[str, torch.Tensor],
-                 prior: LatentPrior, device: torch.device) -> None:
+                 prior: SamplingPrior, device: torch.device) -> None:
         self.config = config
         self.device = device
         self.prior = prior

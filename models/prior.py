@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # sklearn takes ~1.3 s to import; only fitting needs it, not 
 
 log = logging.getLogger(__name__)
 
-KINDS = ("normal", "gmm")
+KINDS = ("normal", "gmm", "diffusion")  # stored as the index: append, never reorder
+FITTED_KINDS = ("diffusion", "gmm")  # what training may fit (TrainConfig.prior)
 MIN_POINTS = 8  # fewer encoded images than this say nothing about shape: keep N(0, I)
 POINTS_PER_COMPONENT = 50  # a component needs this many points to be estimated at all
 # Added to covariance diagonals. Latents live on a unit scale (the KL pulls them towards
@@ -31,6 +32,31 @@ POINTS_PER_COMPONENT = 50  # a component needs this many points to be estimated 
 REG_COVAR = 1e-3
 COVARIANCE_TYPES = ("diag", "full")  # full wins with many points, diag with few (via BIC)
 COMPONENT_LADDER = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
+
+
+class SamplingPrior(Protocol):
+    """Where new latents come from: a mixture (`LatentPrior`) or a learned model
+    (`models.prior_diffusion.DiffusionPrior`)."""
+
+    kind: str
+
+    @property
+    def latent_dim(self) -> int: ...
+
+    def sample(self, n: int, *, temperature: float = 1.0,
+               seed: int | None = None) -> np.ndarray: ...
+
+    def to_arrays(self) -> dict[str, np.ndarray]: ...
+
+
+def prior_from_arrays(arrays: dict[str, np.ndarray]) -> SamplingPrior:
+    """Rebuild any stored prior from its arrays; raises ProjectError when anything is off."""
+    code = np.asarray(arrays.get("prior.kind", np.zeros(0))).ravel()
+    if code.shape == (1,) and int(code[0]) == KINDS.index("diffusion"):
+        from models.prior_diffusion import DiffusionPrior
+
+        return DiffusionPrior.from_arrays(arrays)
+    return LatentPrior.from_arrays(arrays)
 
 
 @dataclass(frozen=True, eq=False)  # arrays have no single truth value: compare by identity
@@ -105,7 +131,7 @@ class LatentPrior:
         if missing:
             raise ProjectError(f"the saved latent prior is incomplete (missing {missing[0]})")
         code = np.asarray(arrays["prior.kind"]).ravel()
-        if code.shape != (1,) or int(code[0]) not in range(len(KINDS)):
+        if code.shape != (1,) or int(code[0]) not in (KINDS.index("normal"), KINDS.index("gmm")):
             raise ProjectError("the saved latent prior has an unknown kind")
         try:
             return cls._build(KINDS[int(code[0])], arrays["prior.weights"],

@@ -118,13 +118,13 @@ def load_history(project_path: Path) -> list[dict]:
 
 def load_prior(project_path: Path):
     """The latent density fitted when training last ended, or None before that."""
-    from models.prior import LatentPrior
+    from models.prior import prior_from_arrays
     from models.weights import tensors_to_numpy
 
     path = checkpoint_dir(project_path) / "prior.safetensors"
     if not path.is_file():
         return None
-    return LatentPrior.from_arrays(tensors_to_numpy(load_tensors(path, "latent prior"), ""))
+    return prior_from_arrays(tensors_to_numpy(load_tensors(path, "latent prior"), ""))
 
 
 def load_ema_weights(project_path: Path) -> dict[str, torch.Tensor]:

@@ -26,6 +26,7 @@ from models.runtime import describe_device
 from models.training import checkpoint as ckpt
 from models.training.distributed import DistContext, any_rank, barrier, rank0_value
 from models.training.optimisation import Optimisation
+from models.training.prior_fit import fit_sampling_prior
 from models.training.validation import evaluate, fit_prior, make_previews, metrics_are_finite
 from models.weights import numpy_to_tensors, save_tensors
 
@@ -96,7 +97,7 @@ class Trainer:
                 yield self._validate()
             if self._checkpoint_due():
                 yield self.checkpoint()
-        yield from self._finish(stopped)
+        yield from self._finish(stopped, should_stop)
 
     def previews(self) -> PreviewImages:
         return make_previews(self.opt.ema_model, self.data.images, self.preview_idx,
@@ -145,22 +146,33 @@ class Trainer:
         self.history.append(progress_to_row(record))
         return record
 
-    def _finish(self, stopped: bool) -> Iterator[TrainProgress]:
+    def _finish(self, stopped: bool, should_stop: Callable[[], bool]) -> Iterator[TrainProgress]:
         if not stopped or self._validation_stale():
             yield self._validate()
         # a continued run that is stopped is unfinished again, whatever its checkpoint said
         self.state = dataclasses.replace(self.opt.snapshot_state(self.state), finished=not stopped)
         yield self.checkpoint()
         if self.context.is_writer:
-            self._save_prior()
+            yield from self._fit_prior("gmm" if stopped else self.config.prior, should_stop)
         message = "training stopped" if stopped else "training finished"
         yield self._record("done", message=message)
 
-    def _save_prior(self) -> None:
-        prior = fit_prior(self.opt.ema_model, self.data.images, self.data.train_idx[:5000],
-                          self.opt.device, self.config.seed)
+    def _fit_prior(self, kind: str, should_stop: Callable[[], bool]) -> Iterator[TrainProgress]:
+        """Fit the sampling prior to the new weights and save it beside the checkpoint,
+        reporting how far the fit is."""
+        fitting = fit_sampling_prior(kind, self.opt.ema_model, self.data.images,
+                                     self.data.train_idx, self.opt.device, self.config.seed,
+                                     should_stop)
+        while True:
+            try:
+                fraction = next(fitting)
+            except StopIteration as done:
+                prior = done.value
+                break
+            yield self._record("prior", message=f"fitting the sampling prior ({fraction:.0%})")
         save_tensors(ckpt.checkpoint_dir(self.data.project_path) / "prior.safetensors",
                      numpy_to_tensors(prior.to_arrays(), ""))
+        self._preview_prior = prior
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _health_idx(self) -> np.ndarray:

@@ -9,7 +9,7 @@ import torch
 
 from models.loss import elbo_loss, latent_health, psnr_db
 from models.pixels import to_uint8_images
-from models.prior import LatentPrior
+from models.prior import LatentPrior, SamplingPrior
 from models.records import LatentHealth, Metrics, PreviewImages, frozen_array
 from models.training.data import to_tensor
 from models.vae import VAE
@@ -59,7 +59,7 @@ def metrics_are_finite(metrics: Metrics) -> bool:
 
 
 @torch.no_grad()
-def make_previews(model: VAE, images: np.ndarray, preview_idx: np.ndarray, prior: LatentPrior,
+def make_previews(model: VAE, images: np.ndarray, preview_idx: np.ndarray, prior: SamplingPrior,
                   device: torch.device, step: int, seed: int) -> PreviewImages:
     """Fixed validation images, their reconstructions (posterior means) and fixed-seed samples."""
     model.eval()

@@ -1,0 +1,56 @@
+"""Fitting the sampling prior when a run ends, from the posteriors of the training images.
+
+A finished run fits the kind its settings name (`TrainConfig.prior`: the learned diffusion
+model by default). A stopped run, or a fit cancelled half-way, gets the Gaussian mixture, which
+takes seconds: whoever pressed Stop wants training to end, not another minute of fitting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+
+import numpy as np
+import torch
+
+from models.prior import LatentPrior, SamplingPrior
+from models.training.data import to_tensor
+from models.vae import VAE
+
+EVAL_BATCH = 128
+MIXTURE_IMAGES = 5000  # a mixture's EM costs grow with the points; 5,000 pin it down
+LEARNED_IMAGES = 20_000  # the learned prior's fit costs the same for any count: use them all
+
+
+@torch.no_grad()
+def encode_posteriors(model: VAE, images: np.ndarray, indices: np.ndarray,
+                      device: torch.device) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior means and log-variances of images[indices], float32 (M, D) each."""
+    model.eval()
+    means, logvars = [], []
+    for start in range(0, len(indices), EVAL_BATCH):
+        posterior = model.encode(to_tensor(images[np.sort(indices[start:start + EVAL_BATCH])],
+                                           device))
+        means.append(posterior.mean.float().cpu())
+        logvars.append(posterior.logvar.float().cpu())
+    return torch.cat(means).numpy(), torch.cat(logvars).numpy()
+
+
+def fit_sampling_prior(kind: str, model: VAE, images: np.ndarray, indices: np.ndarray,
+                       device: torch.device, seed: int,
+                       should_stop: Callable[[], bool]) -> Generator[float, None, SamplingPrior]:
+    """Yields the fraction of the fit done now and then; returns the fitted prior.
+
+    `kind` "diffusion" fits `DiffusionPrior` (falling back to the mixture when `should_stop()`
+    turns true during the fit); "gmm" fits the mixture at once.
+    """
+    count = LEARNED_IMAGES if kind == "diffusion" else MIXTURE_IMAGES
+    means, logvars = encode_posteriors(model, images, indices[:count], device)
+    yield 0.0
+    if kind == "diffusion":
+        from models.prior_diffusion import DiffusionPrior
+
+        learned = yield from DiffusionPrior.fit_steps(means, logvars, seed=seed,
+                                                      should_stop=should_stop)
+        if learned is not None:
+            return learned
+    return LatentPrior.fit(means[:MIXTURE_IMAGES], seed=seed)
