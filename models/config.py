@@ -113,6 +113,10 @@ class TrainConfig(_JsonRecord):
     fft_amplitude: float = 0.0
     msssim_l1: float = 0.0
     prior: str = "diffusion"  # sampling prior fitted when a run finishes: "diffusion" or "gmm"
+    # adversarial "sharpen" stage: "auto" = the last third of a run, "on" = also at once when
+    # continuing a finished project, "off" = never (models/training/sharpen.py)
+    sharpen: str = "auto"
+    sharpen_weight: float = 0.5  # times the adaptive weight, as in the latent-diffusion autoencoder
     ema_decay: float = 0.999  # EMA of weights used for previews and saved models
     augment: str = "auto"  # "auto" = flips and small shifts only for folders under 5,000 images
     val_fraction: float = 0.08  # held out deterministically for validation metrics
@@ -137,6 +141,10 @@ class TrainConfig(_JsonRecord):
             raise ValueError(f"device must be one of {DEVICES}, not {self.device!r}")
         if self.augment not in ("auto", "on", "off"):
             raise ValueError("augment must be auto, on or off")
+        if self.sharpen not in ("auto", "on", "off"):
+            raise ValueError("sharpen must be auto, on or off")
+        if self.sharpen_weight < 0:
+            raise ValueError("the sharpen weight must not be negative")
         if self.prior not in ("diffusion", "gmm"):
             raise ValueError("prior must be diffusion or gmm")
         if self.bf16 not in ("auto", "on", "off"):

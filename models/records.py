@@ -81,7 +81,7 @@ class LatentHealth:
 class TrainProgress:
     """One report of the training generator. `kind` says which fields are fresh."""
 
-    kind: str  # "step" | "validation" | "checkpoint" | "warning" | "prior" | "done"
+    kind: str  # "step" | "validation" | "checkpoint" | "warning" | "stage" | "prior" | "done"
     step: int
     epoch: float  # fractional epochs done
     total_steps: int  # planned steps (estimate when training by minutes)

@@ -9,12 +9,13 @@ the previous or the new checkpoint complete, never a mixture.
         optimizer.safetensors AdamW moments; param groups in the header metadata
         rng.safetensors       torch RNG state(s)
         prior.safetensors     fitted latent density (written when training ends)
+        sharpen.safetensors   the sharpen stage's critic, its optimiser and code Gaussian
 """
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
@@ -44,6 +45,9 @@ class TrainState:
     finished: bool = False
     bf16: bool = False  # the autocast decision of bf16="auto" ...
     bf16_device: str = ""  # ... and the device type it was made for ("" = not made yet)
+    sharpen_step: int = -1  # the step the sharpen stage began at; -1: not begun
+    sharpen_psnr: float = 0.0  # held-out PSNR when it began (a collapse is judged against it)
+    adversarial_scale: float = 1.0  # halved each time a collapse is undone
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class CheckpointTensors:
     ema: dict[str, torch.Tensor]
     optimizer: dict
     rng: dict[str, torch.Tensor]
+    sharpen: dict[str, torch.Tensor] = field(default_factory=dict)  # empty: no sharpen stage
+    sharpen_meta: str = ""  # JSON: the critic optimiser's scalars
 
 
 def checkpoint_dir(project_path: Path) -> Path:
@@ -79,6 +85,9 @@ def save_checkpoint(project_path: Path, state: TrainState, tensors: CheckpointTe
     opt_tensors, opt_meta = optimizer_to_tensors(tensors.optimizer)
     save_tensors(staging / "optimizer.safetensors", opt_tensors, metadata={"meta": opt_meta})
     save_tensors(staging / "rng.safetensors", tensors.rng)
+    if tensors.sharpen:
+        save_tensors(staging / "sharpen.safetensors", tensors.sharpen,
+                     metadata={"meta": tensors.sharpen_meta})
     for name, source in (extra_files or {}).items():
         shutil.copy2(source, staging / name)
     write_json_atomic(staging / "history.json", history)
@@ -135,13 +144,20 @@ def load_checkpoint_tensors(project_path: Path) -> CheckpointTensors:
     folder = checkpoint_dir(project_path)
     optimizer_path = folder / "optimizer.safetensors"
     opt_tensors = load_tensors(optimizer_path, "optimiser state")
-    from safetensors import safe_open
-
-    with safe_open(str(optimizer_path), framework="pt") as handle:
-        meta = (handle.metadata() or {}).get("meta", "")
+    meta = _header_meta(optimizer_path)
+    sharpen_path = folder / "sharpen.safetensors"
+    sharpen = load_tensors(sharpen_path, "sharpen stage") if sharpen_path.is_file() else {}
     return CheckpointTensors(
         raw=load_tensors(folder / "raw.safetensors", "model weights"),
         ema=load_tensors(folder / "ema.safetensors", "model weights"),
         optimizer=optimizer_from_tensors(opt_tensors, meta),
         rng=load_tensors(folder / "rng.safetensors", "random state"),
+        sharpen=sharpen, sharpen_meta=_header_meta(sharpen_path) if sharpen else "",
     )
+
+
+def _header_meta(path: Path) -> str:
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as handle:
+        return (handle.metadata() or {}).get("meta", "")

@@ -23,10 +23,12 @@ from models.training.data import (
     DataPosition,
     TrainingBatches,
     augmentation_enabled,
+    to_tensor,
 )
 from models.training.distributed import DistContext, agree_on, device_for_rank
 from models.training.ema import make_ema
 from models.training.guard import NonFiniteGuard
+from models.training.sharpen import SharpenStage, code_batches
 from models.vae import VAE
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,9 @@ class Optimisation:
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.learning_rate,
                                            weight_decay=config.weight_decay,
                                            fused=self.device.type in ("cpu", "cuda"))
+        self.sharpen = (SharpenStage(vae_config, config, self.device)
+                        if config.sharpen != "off" else None)
+        self.context = context
         self.sampler = BatchSampler(data.train_idx, config.batch_size, config.seed,
                                     context.rank, context.world_size)
         augment = augmentation_enabled(config.augment, len(data.images))
@@ -66,6 +71,7 @@ class Optimisation:
         if resuming:
             self._resume(data.project_path)
             self._rewarm_from = (self.state.step, self.optimizer.param_groups[0]["lr"])
+        self.continuing_finished = self.state.finished  # "sharpen on" begins at once then
         self.guard = NonFiniteGuard(self.state.restores)
         self.guard.remember(self._modules())
         self.forward_model = (DistributedDataParallel(self.model) if context.enabled
@@ -77,7 +83,29 @@ class Optimisation:
         return self.ema.module
 
     def _modules(self) -> dict:
-        return {"model": self.model, "ema": self.ema, "optimizer": self.optimizer}
+        modules = {"model": self.model, "ema": self.ema, "optimizer": self.optimizer}
+        return {**modules, **self.sharpen.modules()} if self.sharpen is not None else modules
+
+    @property
+    def sharpening(self) -> bool:
+        return self.sharpen is not None and self.state.sharpen_step >= 0
+
+    def sharpen_due(self, fraction_done: float) -> bool:
+        """Whether the sharpen stage should begin before the next step."""
+        return (self.sharpen is not None and self.state.sharpen_step < 0
+                and self.sharpen.due(fraction_done, self.continuing_finished))
+
+    def begin_sharpen(self, images, indices, psnr_db: float) -> None:
+        """Fit the code Gaussian and mark the stage begun (PSNR: the collapse reference)."""
+        self.sharpen.fit_codes(self.model, code_batches(images, indices, to_tensor, self.device))
+        self.state = dataclasses.replace(self.state, sharpen_step=self.state.step,
+                                         sharpen_psnr=psnr_db)
+
+    def undo_collapse(self) -> None:
+        """Back to the last good state, with half the adversarial weight from now on."""
+        self.guard.restore_into(self._modules())
+        self.state = dataclasses.replace(
+            self.state, adversarial_scale=self.state.adversarial_scale * 0.5)
 
     def _decide_bf16(self, saved: ckpt.TrainState) -> bool:
         """bf16 autocast on or off: as configured, as decided when training began, or timed."""
@@ -96,6 +124,8 @@ class Optimisation:
         self.ema.load_state_dict(tensors.ema)
         self.optimizer.load_state_dict(tensors.optimizer)
         _match_parameter_layouts(self.optimizer)
+        if self.sharpen is not None and tensors.sharpen:
+            self.sharpen.load_state_tensors(tensors.sharpen, tensors.sharpen_meta)
         torch.set_rng_state(tensors.rng["cpu"])
         if "cuda" in tensors.rng and torch.cuda.is_available():
             torch.cuda.set_rng_state(tensors.rng["cuda"])
@@ -105,8 +135,10 @@ class Optimisation:
         rng = {"cpu": torch.get_rng_state()}
         if self.device.type == "cuda":
             rng["cuda"] = torch.cuda.get_rng_state(self.device)
+        sharpen, meta = self.sharpen.state_tensors() if self.sharpen is not None else ({}, "")
         return ckpt.CheckpointTensors(raw=self.model.state_dict(), ema=self.ema.state_dict(),
-                                      optimizer=self.optimizer.state_dict(), rng=rng)
+                                      optimizer=self.optimizer.state_dict(), rng=rng,
+                                      sharpen=sharpen, sharpen_meta=meta)
 
     def snapshot_state(self, state: ckpt.TrainState) -> ckpt.TrainState:
         return dataclasses.replace(state, restores=self.guard.restores)
@@ -150,13 +182,18 @@ class Optimisation:
                           kl_weight=schedule.kl_weight(state.step, self.config.kl_warmup_steps),
                           free_bits=self.config.free_bits,
                           min_log_sigma=self.config.min_log_sigma)
-        loss = terms.loss + sharpness_loss(
+        sharp = sharpness_loss(
             x, out.reconstruction, terms.log_sigma, focal_frequency=self.config.focal_frequency,
             fft_amplitude=self.config.fft_amplitude, msssim_l1=self.config.msssim_l1)
+        loss = terms.loss + sharp
+        adversarial = self._adversarial(x, out.reconstruction, terms.recon_nats + sharp)
+        if adversarial is not None:
+            loss = loss + adversarial.generator_loss
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
-        finite = math.isfinite(float(norm)) and math.isfinite(float(loss.detach()))
+        finite = (math.isfinite(float(norm)) and math.isfinite(float(loss.detach()))
+                  and (adversarial is None or adversarial.finite()))
         verdict = self.guard.judge(finite)
         next_position = self.sampler.advance(position)
         if not finite:
@@ -167,10 +204,20 @@ class Optimisation:
                                              batch=next_position.batch)
             return StepOutcome(metrics=None, warning=verdict.message)
         self.optimizer.step()
+        if adversarial is not None:
+            self.sharpen.step_critic(adversarial.critic_grads, self.context)
         self.ema.update_parameters(self.model)
         self.state = dataclasses.replace(
             state, step=state.step + 1, epoch=next_position.epoch, batch=next_position.batch)
         return StepOutcome(metrics=_metrics(terms))
+
+    def _adversarial(self, x, reconstruction, rec_loss):
+        """The sharpen stage's part of this step, or None outside the stage."""
+        if not self.sharpening:
+            return None
+        state = self.state
+        weight = self.sharpen.weight(state.step - state.sharpen_step, state.adversarial_scale)
+        return self.sharpen.adversarial(self.model, x, reconstruction, rec_loss, weight)
 
     def add_seconds(self, seconds: float) -> None:
         self.state = dataclasses.replace(self.state,

@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from models.config import TrainConfig, VAEConfig
 from models.errors import TrainingError
 from models.history import HISTORY_STEP_SECONDS, progress_to_row
 from models.prior import LatentPrior
-from models.records import PreviewImages, TrainProgress
+from models.records import Metrics, PreviewImages, TrainProgress
 from models.runtime import describe_device
 from models.training import checkpoint as ckpt
 from models.training.distributed import DistContext, any_rank, barrier, rank0_value
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 PREVIEW_SEED = 1234  # fixed-seed samples, so the user watches the same latents sharpen
 MIN_VALIDATION_SECONDS = 20.0  # validate at epoch ends, but not more often than this...
 MAX_VALIDATION_SECONDS = 120.0  # ...and at least this often on big folders
+COLLAPSE_DB = 3.0  # a sharpen stage that costs this much held-out PSNR has collapsed
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,11 @@ class Trainer:
             if any_rank(should_stop(), self.context):  # all ranks stop at the same step
                 stopped = True
                 break
+            if self.opt.sharpen_due(self._fraction_done()):
+                yield from self._begin_sharpen()
             yield from self._one_step()
             if self._validation_due():
-                yield self._validate()
+                yield from self._validate()
             if self._checkpoint_due():
                 yield self.checkpoint()
         yield from self._finish(stopped, should_stop)
@@ -133,22 +136,43 @@ class Trainer:
                 self.history.append(progress_to_row(record))
             yield record
 
-    def _validate(self) -> TrainProgress:
+    def _validate(self) -> Generator[TrainProgress, None, Metrics]:
+        """Held-out metrics (one record, plus a warning if the sharpen stage collapsed and was
+        undone); returns the metrics."""
         eval_idx = self.data.val_idx if len(self.data.val_idx) else self._health_idx()
         metrics, health = evaluate(self.opt.ema_model, self.data.images, eval_idx,
                                    self.opt.device)
         self._last_validation = self.state.train_seconds
-        if metrics_are_finite(metrics):
+        collapsed = self._collapsed(metrics)
+        if metrics_are_finite(metrics) and not collapsed:
             self.opt.remember_good_state()
         self._preview_prior = fit_prior(self.opt.ema_model, self.data.images, self._health_idx(),
                                         self.opt.device, self.config.seed, max_components=1)
         record = self._record("validation", validation=metrics, health=health)
         self.history.append(progress_to_row(record))
-        return record
+        yield record
+        if collapsed:
+            self.opt.undo_collapse()
+            yield self._record("warning", message=(
+                "sharpening made the reconstructions worse; went back to the last good "
+                "weights and halved the adversarial weight"))
+        return metrics
+
+    def _collapsed(self, metrics: Metrics) -> bool:
+        """During the sharpen stage: held-out PSNR non-finite or COLLAPSE_DB below its start."""
+        if not self.opt.sharpening:
+            return False
+        return not (metrics.psnr_db >= self.state.sharpen_psnr - COLLAPSE_DB)
+
+    def _begin_sharpen(self) -> Iterator[TrainProgress]:
+        """Validate (the PSNR a collapse is judged against), then start the adversarial stage."""
+        metrics = yield from self._validate()
+        self.opt.begin_sharpen(self.data.images, self.data.train_idx, metrics.psnr_db)
+        yield self._record("stage", message="sharpening: the adversarial stage has begun")
 
     def _finish(self, stopped: bool, should_stop: Callable[[], bool]) -> Iterator[TrainProgress]:
         if not stopped or self._validation_stale():
-            yield self._validate()
+            yield from self._validate()
         # a continued run that is stopped is unfinished again, whatever its checkpoint said
         self.state = dataclasses.replace(self.opt.snapshot_state(self.state), finished=not stopped)
         yield self.checkpoint()

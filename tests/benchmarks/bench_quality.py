@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 from bench_step_budget import parse_setting
 from image_metrics import (
     c2st_accuracy,
@@ -148,7 +149,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="evaluate the project in --out")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-sanity", action="store_true")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.reuse:
         project, timing = Project.open(args.out / "project.latentia"), {}
