@@ -63,11 +63,12 @@ class DiffusionSettings:
 
     @classmethod
     def for_codes(cls, count: int) -> DiffusionSettings:
-        """A fit of EPOCHS_OVER_CODES passes over `count` codes, within MIN..MAX_FIT_STEPS
-        steps: a folder of a few hundred images fits in seconds, a big one in under a minute."""
-        batch = max(1, min(cls.batch_size, count))
-        steps = round(EPOCHS_OVER_CODES * count / batch)
-        return cls(steps=min(MAX_FIT_STEPS, max(MIN_FIT_STEPS, steps)), batch_size=batch)
+        """EPOCHS_OVER_CODES passes over `count` codes in batches of 256 (fewer codes: one
+        batch of all), within MIN..MAX_FIT_STEPS steps: a folder of a few hundred images fits
+        in seconds, a big one in under a minute."""
+        steps = round(EPOCHS_OVER_CODES * count / cls.batch_size)
+        return cls(steps=min(MAX_FIT_STEPS, max(MIN_FIT_STEPS, steps)),
+                   batch_size=max(1, min(cls.batch_size, count)))
 
 
 def cosine_alpha_bar(timesteps: int = TIMESTEPS) -> torch.Tensor:

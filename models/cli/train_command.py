@@ -35,6 +35,9 @@ def add_train(sub) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", action="store_true",
                         help="continue training an existing project from its last checkpoint")
+    parser.add_argument("--sharpen", action="store_true",
+                        help="with --resume: sharpen a trained model now (adversarial stage; "
+                             "for a third of its training length unless --epochs/--minutes)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_train)
 
@@ -128,8 +131,14 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _resumed(project, args: argparse.Namespace) -> TrainConfig:
-    """On --resume keep the project's settings; --epochs/--minutes then mean *more* training."""
-    return project.more_training(epochs=args.epochs, minutes=args.minutes)
+    """On --resume keep the project's settings; --epochs/--minutes then mean *more* training.
+    --sharpen continues with the adversarial stage on from the first step."""
+    if args.sharpen and args.epochs is None and args.minutes is None:
+        from models.training.sharpen import sharpen_settings
+
+        return sharpen_settings(project)
+    settings = project.more_training(epochs=args.epochs, minutes=args.minutes)
+    return settings.replace(sharpen="on") if args.sharpen else settings
 
 
 def _show(bar, progress, writer: bool) -> None:
@@ -143,6 +152,6 @@ def _show(bar, progress, writer: bool) -> None:
         bar.write(f"step {progress.step} epoch {progress.epoch:.1f}: validation "
                   f"{v.bits_per_dim:.3f} bits/dim, PSNR {v.psnr_db:.1f} dB, "
                   f"{h.active_units}/{h.latent_dim} active units")
-    elif progress.kind in ("warning", "done") and writer:
+    elif progress.kind in ("warning", "stage", "done") and writer:
         bar.write(progress.message)
     bar.refresh()

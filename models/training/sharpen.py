@@ -172,6 +172,17 @@ class SharpenStage:
         self.code_factor = tensors["codes.factor"].to(device)
 
 
+def sharpen_settings(project, config: TrainConfig | None = None) -> TrainConfig:
+    """Settings (`config`, else the project's) that continue a trained project with the sharpen
+    stage on from the first step, for a third of the length those settings ask for (the share
+    "auto" gives the stage)."""
+    base = (config or project.config.train).replace(sharpen="on")
+    share = 1.0 - SHARPEN_FROM
+    if base.minutes is not None:
+        return project.more_training(base, minutes=base.minutes * share)
+    return project.more_training(base, epochs=max(1, round((base.epochs or 1) * share)))
+
+
 def code_batches(images: np.ndarray, indices: np.ndarray, to_tensor, device) -> list:
     """The first CODE_IMAGES training images as float batches of 128."""
     rows = np.sort(indices[:CODE_IMAGES])

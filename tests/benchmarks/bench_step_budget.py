@@ -14,9 +14,9 @@ hits them alike. The fastest round of the default setting, scaled to 600 s, is t
 that stands for "10 minutes of training on this machine"; process CPU time per step is printed
 beside it (it barely depends on load, as long as OpenMP threads wait passively).
 
-`--compare` adds settings (dotted TrainConfig / VAEConfig fields) whose speed is reported as the
-ratio of their best round to the default's best round, and of their median round to the
-default's median round.
+`--compare` adds settings (dotted TrainConfig / VAEConfig fields; `stage=sharpen` times steps
+inside the sharpen stage) whose speed is reported as ratios to the default's: best round over
+best round, median over median, and process CPU per step over process CPU per step.
 """
 
 from __future__ import annotations
@@ -46,17 +46,23 @@ class Setting:
     name: str
     vae: VAEConfig
     train: TrainConfig
+    sharpening: bool = False  # time steps of the sharpen stage (begun before the rounds)
     walls: list[float] = field(default_factory=list)  # seconds per step, one per round
     cpus: list[float] = field(default_factory=list)  # process CPU seconds per step
     mains: list[float] = field(default_factory=list)  # CPU seconds of the calling thread
 
 
 def parse_setting(text: str) -> Setting:
-    """"name:train.key=value,vae.key=value" -> a Setting (values parsed as JSON, else text)."""
+    """"name:train.key=value,vae.key=value[,stage=sharpen]" -> a Setting (values parsed as
+    JSON, else taken as text)."""
     name, _, assignments = text.partition(":")
     changes: dict[str, dict] = {"train": {}, "vae": {}}
+    sharpening = False
     for assignment in filter(None, assignments.split(",")):
         key, _, raw = assignment.partition("=")
+        if key == "stage":
+            sharpening = raw == "sharpen"
+            continue
         section, _, attribute = key.partition(".")
         try:
             value = json.loads(raw)
@@ -64,11 +70,14 @@ def parse_setting(text: str) -> Setting:
             value = raw
         changes[section][attribute] = value
     return Setting(name, VAEConfig(**changes["vae"]),
-                   TrainConfig(epochs=10_000, bf16="off", **changes["train"]))
+                   TrainConfig(epochs=10_000, bf16="off", **changes["train"]), sharpening)
 
 
 def make_optimisation(setting: Setting, data: TrainingData) -> Optimisation:
-    return Optimisation(data, setting.vae, setting.train, DistContext())
+    opt = Optimisation(data, setting.vae, setting.train, DistContext())
+    if setting.sharpening:
+        opt.begin_sharpen(data.images, data.train_idx, psnr_db=0.0)
+    return opt
 
 
 def time_round(opt: Optimisation, steps: int, fraction: float) -> tuple[float, float, float]:

@@ -52,6 +52,19 @@ def test_resume_continues_training(trained_project, capsys):
     assert after > before
 
 
+def test_resume_sharpen_runs_the_adversarial_stage_now(tmp_path, shape_folder, capsys):
+    from models.training import checkpoint as ckpt
+
+    out = tmp_path / "sharp.latentia"
+    assert main(["train", str(shape_folder), "--out", str(out), "--epochs", "3", *TINY]) == 0
+    before = ckpt.load_state(out)
+    code, _, _ = run_cli(capsys, "train", "unused", "--out", out, "--resume", "--sharpen", *TINY)
+    assert code == 0
+    after = ckpt.load_state(out)
+    assert after.epoch == before.epoch + 1  # a third of the 3 epochs it was trained for
+    assert after.sharpen_step == before.step  # the stage began with the first new step
+
+
 def test_ingest_reports(shape_folder, capsys):
     code, out, _ = run_cli(capsys, "ingest", shape_folder, "--json")
     assert code == 0 and json.loads(out)["usable"] == 48

@@ -105,8 +105,10 @@ def test_fit_stops_when_asked(posteriors) -> None:
 
 
 def test_fit_length_follows_the_number_of_codes() -> None:
-    small, large = DiffusionSettings.for_codes(40), DiffusionSettings.for_codes(100_000)
-    assert small.batch_size == 40 and small.steps == 400  # 400 passes over 40 codes
+    small, icons = DiffusionSettings.for_codes(40), DiffusionSettings.for_codes(640)
+    large = DiffusionSettings.for_codes(100_000)
+    assert small.batch_size == 40 and small.steps == 100  # the floor
+    assert icons.batch_size == 256 and icons.steps == 1000  # 400 passes over 640 codes
     assert large.batch_size == 256 and large.steps == 2000  # capped
 
 
