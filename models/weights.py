@@ -71,4 +71,3 @@ def optimizer_from_tensors(tensors: dict[str, torch.Tensor], meta_json: str) -> 
         return {"state": state, "param_groups": meta["param_groups"]}
     except (ValueError, KeyError, TypeError) as exc:
         raise ProjectError("the optimiser state in the checkpoint is corrupt") from exc
-
