@@ -16,6 +16,10 @@ reports (see docs/benchmarks.md for the protocol and the figures):
 - a real-vs-real C2ST (two random halves of the training images), which must read about 0.5;
 
 and writes samples.png, reconstructions.png and results.json to `--out`.
+
+`--start-from` saves compute when settings only differ from a finished run's after some step
+(the sharpen stage begins at 2/3 of the budget): it continues a copy of that run's project,
+checkpointed before the point where the settings start to matter.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import time
 from pathlib import Path
 
@@ -65,7 +70,11 @@ def train(args: argparse.Namespace) -> tuple[Project, dict]:
     setting = parse_setting(f"run:{','.join(args.set)}")
     config = ProjectConfig(ingest=IngestConfig(image_size=64),
                            vae=setting.vae.replace(image_size=64), train=setting.train)
-    project = Project.create(args.out / "project.latentia", args.folder, config)
+    if args.start_from:  # a copy of another run's project, part-trained: train on from there
+        shutil.copytree(args.start_from, args.out / "project.latentia")
+        project = Project.open(args.out / "project.latentia")
+    else:
+        project = Project.create(args.out / "project.latentia", args.folder, config)
     train_idx, _ = project.cache.split(config.train.val_fraction, config.train.seed)
     per_epoch = max(1, len(train_idx) // config.train.batch_size)
     epochs = max(1, round(args.steps / per_epoch))
@@ -147,6 +156,9 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[],
                         help="a changed setting, e.g. train.beta=0.5 or vae.width=32")
     parser.add_argument("--reuse", action="store_true", help="evaluate the project in --out")
+    parser.add_argument("--start-from", type=Path,
+                        help="a part-trained project (same folder, same settings up to there) "
+                             "to copy and train on from, instead of starting afresh")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-sanity", action="store_true")
     parser.add_argument("--threads", type=int, default=2, help="torch threads")

@@ -1,4 +1,5 @@
-"""The learned sampling prior: fitting, sampling, determinism, temperature and storage."""
+"""The learned sampling prior: fitting, sampling, determinism, temperature, storage, and its
+fit when a run ends."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
 
 from models.errors import ProjectError
+from models.exported_model import ExportedModel
 from models.prior import LatentPrior, prior_from_arrays
 from models.prior_diffusion import DiffusionPrior, DiffusionSettings, cosine_alpha_bar
+from models.project import Project
+
+from .conftest import tiny_config
 
 CENTRES = np.array([[4.0, 0.0, 0.0, 0.0, 0.0, 0.0],
                     [-4.0, 0.0, 0.0, 0.0, 0.0, 0.0],
@@ -125,3 +130,36 @@ def test_noise_schedule_runs_from_clean_to_pure_noise() -> None:
     alpha_bar = cosine_alpha_bar()
     assert alpha_bar[0] == pytest.approx(1.0) and alpha_bar[-1] < 1e-6
     assert torch.all(alpha_bar[1:] <= alpha_bar[:-1])
+
+
+def trained(tmp_path, shape_folder, **run):
+    project = Project.create(tmp_path / "p.latentia", shape_folder,
+                             tiny_config(epochs=2, prior="diffusion"))
+    return project, list(project.trainer().run(**run))
+
+
+def test_a_finished_run_fits_and_keeps_the_learned_prior(tmp_path, shape_folder):
+    project, records = trained(tmp_path, shape_folder)
+    fractions = [r for r in records if r.kind == "prior"]
+    assert fractions and fractions[-1].message.endswith("(100%)")
+    reopened = Project.open(project.path)
+    assert reopened._model().prior.kind == "diffusion"
+    images = reopened.sample(3, seed=1)
+    assert images.shape == (3, 3, 32, 32) and np.array_equal(images, reopened.sample(3, seed=1))
+    project.export_model(tmp_path / "p.latentia-model")
+    exported = ExportedModel.open(tmp_path / "p.latentia-model")
+    assert np.allclose(exported.sample(3, seed=1), images, atol=1e-6)
+
+
+def test_a_stopped_run_or_a_cancelled_fit_keeps_the_quick_mixture(tmp_path, shape_folder):
+    seen = []
+
+    def stop_once_fitting() -> bool:
+        return bool(seen)
+
+    project = Project.create(tmp_path / "p.latentia", shape_folder,
+                             tiny_config(epochs=2, prior="diffusion"))
+    for record in project.trainer().run(should_stop=stop_once_fitting):
+        if record.kind == "prior":
+            seen.append(record)
+    assert seen and Project.open(project.path)._model().prior.kind == "gmm"

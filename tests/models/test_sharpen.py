@@ -74,7 +74,7 @@ def collect(trainer, **kwargs):
 
 
 def sharpen_project(tmp_path, shape_folder, name="p", **changes):
-    config = tiny_config(epochs=6, prior="gmm", **changes)
+    config = tiny_config(epochs=6, **{"prior": "gmm", "sharpen": "auto", **changes})
     return Project.create(tmp_path / f"{name}.latentia", shape_folder, config)
 
 
