@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from bench_quality import copying, grid, reconstruct, to_uint8
+from bench_quality import copying, grid, to_uint8
 from image_metrics import c2st_accuracy, high_frequency_ratio
 
 from models.prior import LatentPrior
@@ -64,7 +64,6 @@ def main() -> None:
     model = project._model()
     means, logvars = encode_posteriors(model.model, images, np.sort(train_idx),
                                        torch.device("cpu"))
-    reconstructions = reconstruct(project, train_images)
     n = min(len(train_images), 2000)
     results = {}
     for kind in args.kind or ["gmm", "diffusion"]:
@@ -79,7 +78,7 @@ def main() -> None:
             "c2st_samples": round(c2st.accuracy, 3),
             "c2st_samples_repeats": [round(x, 3) for x in c2st.accuracies],
             "hf_ratio_samples": round(high_frequency_ratio(train_images, samples), 3),
-            "near_duplicates": copying(samples, train_images, val_images, reconstructions),
+            "near_duplicates": copying(project, samples, train_images, val_images),
         }
         print(kind, json.dumps(results[kind]), flush=True)
         grid(samples[:64], 8).save(args.out / f"samples-{kind.replace(':', '-')}.png")

@@ -40,8 +40,9 @@ class FakeClock:
 
 def train(project: Project, config, should_stop) -> dict:
     trainer = project.trainer(config, context)
+    # "prior": only rank 0 (the writer) fits the sampling prior when a run ends
     kinds = [(record.kind, record.step) for record in trainer.run(should_stop=should_stop)
-             if record.kind != "step"]
+             if record.kind not in ("step", "prior")]
     state = trainer.state
     return {"step": state.step, "epoch": state.epoch, "batch": state.batch,
             "train_seconds": state.train_seconds, "finished": state.finished,
