@@ -1,5 +1,5 @@
 """A UI-thread stall watchdog: a short repeating timer whose late ticks measure how long the
-event loop was blocked. Used by the responsiveness test and benchmark (and handy when
+event loop was blocked. Used by tests/benchmarks/bench_ui_watchdog.py (and handy when
 debugging: `Watchdog().start()` then read `stalls_ms()`)."""
 
 from __future__ import annotations

@@ -50,11 +50,6 @@ def make_shape_folder(folder: Path, count: int) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def shape_folder(tmp_path_factory) -> Path:
-    return make_shape_folder(tmp_path_factory.mktemp("shapes"), 48)
-
-
 def tiny_config(**train_changes) -> ProjectConfig:
     train = dict(epochs=2, batch_size=8, warmup_steps=5, kl_warmup_steps=20, device="cpu",
                  bf16="off", checkpoint_minutes=60.0, val_fraction=0.1, preview_count=4)
@@ -63,16 +58,3 @@ def tiny_config(**train_changes) -> ProjectConfig:
                          vae=VAEConfig(image_size=32, latent_dim=8, width=8),
                          train=TrainConfig(**train))
 
-
-def train_tiny_project(path: Path, folder: Path, epochs: int = 2) -> Path:
-    """Create and train a tiny project at `path` on one thread (module-scoped fixtures run
-    before the per-test thread setting above)."""
-    from models.project import Project
-
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        list(Project.create(path, folder, tiny_config(epochs=epochs)).trainer().run())
-    finally:
-        torch.set_num_threads(previous)
-    return path

@@ -20,10 +20,9 @@ A, B = "shape_000.png", "sub/shape_003.png"
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, shape_folder):
-    path = tmp_path_factory.mktemp("export") / "shapes.latentia"
-    made = Project.create(path, shape_folder, tiny_config(epochs=1))
-    list(made.trainer().run())
+def project(trained_project):
+    path = trained_project
+    made = Project.open(path)
     morph = between_images(made, "shape_001.png", "shape_002.png",
                            ItemSettings(frames=4, fps=8.0))
     Gallery.open(path).add(morph.item.replace(name="Morph"), morph.frames)

@@ -24,15 +24,13 @@ from models.gallery import (
 )
 from models.ingest import load_image
 from models.project import Project
+from tests.conftest import copy_project
 from tests.models.conftest import draw_shape, tiny_config
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, shape_folder):
-    path = tmp_path_factory.mktemp("gallery") / "shapes.latentia"
-    made = Project.create(path, shape_folder, tiny_config(epochs=1))
-    list(made.trainer().run())
-    return made
+def project(trained_project):
+    return Project.open(trained_project)
 
 
 @pytest.fixture(scope="module")
@@ -87,15 +85,14 @@ def test_ambiguous_file_names_ask_for_the_path(tmp_path):
     assert find_project_image(twins, "b/same.png").index == 1
 
 
-def test_regenerate_after_more_training_changes_the_frames(tmp_path, shape_folder):
-    own = Project.create(tmp_path / "own.latentia", shape_folder, tiny_config(epochs=1))
-    list(own.trainer().run())
+def test_regenerate_after_more_training_changes_the_frames(tmp_path, trained_template):
+    own = Project.open(copy_project(trained_template, tmp_path / "own.latentia"))
     gallery = Gallery.open(own.path)
     made = between_images(own, "shape_001.png", "shape_002.png", ItemSettings(frames=3))
     gallery.add(made.item, made.frames)
     np.testing.assert_array_equal(regenerate(own, made.item), made.frames)
     old_model = own.model_id
-    list(own.trainer(own.config.train.replace(epochs=3)).run())
+    list(own.trainer(own.more_training(epochs=1)).run())
     assert own.model_id != old_model
     fresh = regenerate(own, made.item)
     assert fresh.shape == made.frames.shape and not np.array_equal(fresh, made.frames)

@@ -4,7 +4,6 @@ and settings are unchanged, rebuilt otherwise, and never left half-written."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,23 +12,15 @@ from models.errors import Cancelled, LatentiaError
 from models.latent_map import encode_project, project_map, rename_cluster
 from models.latent_map.encodings import ENCODED_FILE
 from models.project import Project, open_project
+from tests.conftest import copy_project
 
-from .conftest import tiny_config, train_tiny_project
-
-
-@pytest.fixture(scope="module")
-def trained_path(tmp_path_factory, shape_folder) -> Path:
-    path = tmp_path_factory.mktemp("mapping") / "shapes.latentia"
-    train_tiny_project(path, shape_folder)
-    return path
+from .conftest import tiny_config
 
 
 @pytest.fixture
-def project(trained_path, tmp_path) -> Project:
+def project(trained_template, tmp_path) -> Project:
     """A private copy of the trained project, so tests can write caches and train more."""
-    copy = tmp_path / "copy.latentia"
-    shutil.copytree(trained_path, copy)
-    return Project.open(copy)
+    return Project.open(copy_project(trained_template, tmp_path / "copy.latentia"))
 
 
 def count_encodes(monkeypatch, project: Project) -> list[int]:

@@ -28,14 +28,10 @@ from models.latent_map.decoding import decode_threads
 from models.pixels import to_uint8_images
 from models.project import Project
 
-from .conftest import train_tiny_project
-
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, shape_folder) -> Project:
-    path = tmp_path_factory.mktemp("mapping_decode") / "shapes.latentia"
-    train_tiny_project(path, shape_folder)
-    return Project.open(path)
+def project(trained_project) -> Project:
+    return Project.open(trained_project)
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,6 @@ from models.latent_map import (
 )
 from models.project import Project
 
-from .conftest import train_tiny_project
-
 
 def sample_path(name: str = "sunrise", **changes) -> MapPath:
     fields = dict(name=name, method="pca", model_id="0123456789abcdef",
@@ -36,10 +34,8 @@ def sample_path(name: str = "sunrise", **changes) -> MapPath:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, shape_folder) -> Project:
-    path = tmp_path_factory.mktemp("mapping_paths") / "shapes.latentia"
-    train_tiny_project(path, shape_folder)
-    return Project.open(path)
+def project(trained_project) -> Project:
+    return Project.open(trained_project)
 
 
 def test_json_round_trip_keeps_every_field(tmp_path):

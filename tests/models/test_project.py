@@ -19,11 +19,8 @@ from .conftest import tiny_config
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory, shape_folder):
-    path = tmp_path_factory.mktemp("trained") / "shapes.latentia"
-    project = Project.create(path, shape_folder, tiny_config(epochs=3))
-    list(project.trainer().run())
-    return Project.open(path)
+def trained(trained_project):
+    return Project.open(trained_project)
 
 
 def test_create_writes_a_project_that_opens(tmp_path, shape_folder):

@@ -17,11 +17,10 @@ from studio.contract.gallery_records import GalleryExportRequest, RegenerateRequ
 from studio.panels.gallery.dialogs import OverwriteDialog, RegenerateDialog
 from studio.panels.gallery.export_dialog import ExportDialog
 from studio.panels.gallery.panel import GalleryPanel
+from tests.conftest import copy_project
 from tests.studio.test_gallery_support import (
     WAIT_MS,
     add_item,
-    fresh_copy,
-    make_trained_project,
     names,
     open_project,
     start_worker,
@@ -29,13 +28,13 @@ from tests.studio.test_gallery_support import (
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return make_trained_project(tmp_path_factory.mktemp("gallery_e2e"))
+def template(trained_project):
+    return trained_project
 
 
 @pytest.fixture
 def project_path(template, tmp_path):
-    return fresh_copy(template, tmp_path / "shapes.latentia")
+    return copy_project(template, tmp_path / "shapes.latentia")
 
 
 @pytest.fixture
@@ -255,7 +254,7 @@ def test_regenerate_shows_progress_and_can_be_cancelled(qtbot, state, panel, mon
 
 def test_a_damaged_gallery_index_is_reported_where_the_items_would_be(qtbot, state, template,
                                                                        tmp_path):
-    path = fresh_copy(template, tmp_path / "damaged.latentia")
+    path = copy_project(template, tmp_path / "damaged.latentia")
     (path / "gallery").mkdir()
     (path / "gallery" / "index.json").write_text("{ not json", encoding="utf-8")
     handle = start_worker(qtbot, state)

@@ -3,7 +3,6 @@ project, a running worker with it open, and items added the way the Canvas adds 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,26 +18,6 @@ from studio.contract.gallery_records import (
 
 SIZE, LATENT = 32, 8
 WAIT_MS = 60_000
-
-
-def make_trained_project(root: Path) -> Path:
-    """A 32 px project of 24 generated shapes trained for one epoch (well under a second)."""
-    import torch
-
-    from models.project import Project
-    from tests.models.conftest import make_shape_folder, tiny_config
-
-    torch.set_num_threads(1)  # two shared cores
-    folder = make_shape_folder(root / "shapes", 24)
-    project = Project.create(root / "template.latentia", folder,
-                             tiny_config(epochs=1, val_fraction=0.2))
-    list(project.trainer().run())
-    return project.path
-
-
-def fresh_copy(template: Path, target: Path) -> Path:
-    """A private copy of the template project, so each test starts with an empty gallery."""
-    return Path(shutil.copytree(template, target))
 
 
 def start_worker(qtbot, state: AppState) -> WorkerHandle:

@@ -17,11 +17,10 @@ from studio.panels.gallery.panel import GalleryPanel
 from studio.window.actions import PANEL_NAMES
 from studio.window.dialogs import ErrorDialog
 from studio.window.main_window import MainWindow
+from tests.conftest import copy_project
 from tests.studio.test_gallery_support import (
     WAIT_MS,
     add_item,
-    fresh_copy,
-    make_trained_project,
     open_project,
     start_worker,
 )
@@ -30,8 +29,8 @@ GALLERY = PANEL_NAMES.index("Gallery")
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return make_trained_project(tmp_path_factory.mktemp("gallery_window"))
+def template(trained_project):
+    return trained_project
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def window(qtbot, state, settings, template, tmp_path):
     win.show()
     qtbot.waitExposed(win)
     win.ensure_panels()
-    open_project(qtbot, state, fresh_copy(template, tmp_path / "shapes.latentia"))
+    open_project(qtbot, state, copy_project(template, tmp_path / "shapes.latentia"))
     yield win
     state.sig_project_dirty.emit(False)  # closing asks nothing
     win.close()

@@ -11,16 +11,15 @@ import pytest
 from studio.backend.handle import WorkerHandle
 from studio.panels.canvas.panel import CanvasPanel
 from studio.panels.map.panel import MapPanel
-from tests.studio.test_map_support import click, drag, hover, make_trained_project
+from tests.studio.test_map_support import click, drag, hover
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("map-e2e")
-    return make_trained_project(folder, folder / "images")
+def trained(trained_project) -> Path:
+    return trained_project
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ Also tests the helpers' own assumptions (a hand-made map is a valid MapData)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
@@ -181,25 +179,6 @@ def hover(qtbot, plot, point) -> None:
     qtbot.wait(12)
     send_mouse(viewport, QEvent.Type.MouseMove, view_to_widget(plot, point),
                Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
-
-
-# --- a tiny trained project ---------------------------------------------------------------------
-def make_trained_project(folder: Path, images: Path) -> Path:
-    """A 32-pixel, 8-dimensional project of 48 generated shapes, trained for two epochs."""
-    import torch
-
-    from models.project import Project
-    from tests.models.conftest import make_shape_folder, tiny_config
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        make_shape_folder(images, 48)
-        path = folder / "shapes.latentia"
-        list(Project.create(path, images, tiny_config(epochs=2)).trainer().run())
-    finally:
-        torch.set_num_threads(threads)
-    return path
 
 
 def test_hand_made_map_is_consistent():

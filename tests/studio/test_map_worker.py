@@ -19,16 +19,15 @@ from studio.contract.canvas_records import (
     SampleRequest,
 )
 from studio.contract.map_records import MapBuildRequest, PathRecord, PointsDecodeRequest
-from tests.studio.test_map_support import make_trained_project
+from tests.conftest import FrozenClock
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("map-worker")
-    return make_trained_project(folder, folder / "images")
+def trained(trained_project) -> Path:
+    return trained_project
 
 
 @pytest.fixture
@@ -158,25 +157,30 @@ def test_errors_become_messages_not_crashes(qtbot, state, opened):
     assert blocker.args[0].generation == 9 and len(blocker.args[0].images) == 0
 
 
-def test_dragging_holds_training_back_and_the_map_refreshes_after(qtbot, state, opened):
+def test_dragging_holds_training_back_and_the_map_refreshes_after(qtbot, state, opened,
+                                                                  monkeypatch):
+    import studio.backend.training as training
     from tests.models.conftest import tiny_config
 
-    _handle, data, errors, _ = opened
-    steps, answered = [], []
+    clock = FrozenClock()  # the hold lasts HOLD_AFTER_INTERACTION_S of this clock
+    monkeypatch.setattr(training, "time", clock)
+    handle, data, errors, _ = opened
+    steps = []
     state.sig_train_progress.connect(lambda progress: steps.append(progress.step))
-    state.map.sig_points_decoded.connect(answered.append)
     state.sig_request_train.emit(tiny_config(epochs=500).train)
     qtbot.waitUntil(lambda: len(steps) >= 3, timeout=WAIT_MS)
+    session = handle.worker.training.session
     point = frozen_array(data.points[:1].copy())
-    qtbot.wait(150)
-    before = steps[-1]
-    for generation in range(25):  # a drag: a request every 40 ms for a second
-        state.map.sig_request_points_decode.emit(PointsDecodeRequest(point, generation))
-        qtbot.wait(40)
-    held = steps[-1] - before
-    assert len(answered) >= 20  # the drag was answered all along...
-    assert held <= 3  # ...and training took (almost) no step meanwhile
-    qtbot.waitUntil(lambda: steps[-1] > before + held + 5, timeout=WAIT_MS)  # resumed by itself
+    with qtbot.waitSignal(state.map.sig_points_decoded, timeout=WAIT_MS):
+        state.map.sig_request_points_decode.emit(PointsDecodeRequest(point, 0))
+    held_at = session.latest.step  # the hold began before this answer was sent
+    for generation in range(1, 6):  # the drag goes on: each request is answered...
+        with qtbot.waitSignal(state.map.sig_points_decoded, timeout=WAIT_MS) as blocker:
+            state.map.sig_request_points_decode.emit(PointsDecodeRequest(point, generation))
+        assert blocker.args[0].generation == generation and len(blocker.args[0].images) == 1
+    assert session.latest.step == held_at  # ...and training took no step meanwhile
+    clock.now += 2 * training.HOLD_AFTER_INTERACTION_S  # the drag ended a while ago
+    qtbot.waitUntil(lambda: session.latest.step > held_at, timeout=WAIT_MS)  # resumed by itself
     with qtbot.waitSignal(state.map.sig_map_ready, timeout=WAIT_MS):
         state.sig_request_stop.emit()  # the run ends: the map is rebuilt for the new weights
     assert errors == []
