@@ -40,11 +40,12 @@ def test_constants_load_without_torch(statement):
 
 
 def test_a_name_loads_its_module_on_first_use():
-    code = ("import sys, models.latent_map as maps\n"
-            "assert 'models.latent_map.decoding' not in sys.modules\n"
-            "maps.decode_points\n"
-            "assert 'models.latent_map.decoding' in sys.modules and 'torch' in sys.modules\n"
-            "try:\n    maps.no_such_name\nexcept AttributeError as exc:\n    print(exc)")
+    code = ("import sys, models.latent_map.maths as maths\n"
+            "assert 'models.latent_map.maths.interpolation' not in sys.modules\n"
+            "assert maths.EASINGS[0] == 'linear'\n"
+            "assert 'models.latent_map.maths.interpolation' in sys.modules\n"
+            "assert 'EASINGS' in dir(maths)\n"
+            "try:\n    maths.no_such_name\nexcept AttributeError as exc:\n    print(exc)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=120, check=True)
     assert "has no attribute 'no_such_name'" in result.stdout
