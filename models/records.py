@@ -7,6 +7,7 @@ tensor or anything the receiver could mutate. `frozen_array` makes a read-only c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -77,11 +78,23 @@ class LatentHealth:
     latent_dim: int
 
 
+class ProgressKind(StrEnum):
+    """What a TrainProgress reports (plain strings compare equal to these)."""
+
+    STEP = "step"
+    VALIDATION = "validation"
+    CHECKPOINT = "checkpoint"
+    WARNING = "warning"
+    STAGE = "stage"  # a new stage of the run begins (e.g. sharpening)
+    PRIOR = "prior"  # the sampling prior is being fitted (at the end of a run)
+    DONE = "done"
+
+
 @dataclass(frozen=True)
 class TrainProgress:
     """One report of the training generator. `kind` says which fields are fresh."""
 
-    kind: str  # "step" | "validation" | "checkpoint" | "warning" | "stage" | "prior" | "done"
+    kind: str  # a ProgressKind
     step: int
     epoch: float  # fractional epochs done
     total_steps: int  # planned steps (estimate when training by minutes)

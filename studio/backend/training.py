@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from models.config import TrainConfig
 from models.errors import Cancelled
-from models.records import PreviewImages, TrainProgress
+from models.records import PreviewImages, ProgressKind, TrainProgress
 from studio.backend.jobs import Job, JobRegistry
 from studio.backend.pacing import Throttle
 from studio.backend.seams import WorkerHost, WorkerProject
@@ -66,13 +66,13 @@ class TrainingSession:
             self.finished = True
             return None
         self.latest = progress
-        if progress.kind == "done":
+        if progress.kind == ProgressKind.DONE:
             self.finished = True
         return progress
 
     def should_publish(self, progress: TrainProgress) -> bool:
         """Every non-step record; step records at most every STEP_INTERVAL_S."""
-        return progress.kind != "step" or self._step_reports.due()
+        return progress.kind != ProgressKind.STEP or self._step_reports.due()
 
     def preview_due(self) -> bool:
         return self._previews.due()
@@ -214,15 +214,15 @@ class TrainingDriver(QObject):
             self._end(session, JobOutcome.CANCELLED if session.should_stop() else JobOutcome.DONE)
 
     def _publish(self, session: TrainingSession, progress: TrainProgress) -> None:
-        if progress.kind == "step":
+        if progress.kind == ProgressKind.STEP:
             self.sig_step_taken.emit()
         if session.should_publish(progress):
             self._state.sig_train_progress.emit(progress)
             self._state.sig_job_progress.emit(session.job.job_id, session.fraction(progress),
                                               session.progress_text(progress))
-        if progress.kind == "checkpoint":
+        if progress.kind == ProgressKind.CHECKPOINT:
             self.sig_checkpoint_written.emit()
-        if progress.kind != "done" and session.preview_due():
+        if progress.kind != ProgressKind.DONE and session.preview_due():
             self._state.sig_previews.emit(session.previews())
 
     def _end(self, session: TrainingSession, outcome: JobOutcome) -> None:

@@ -70,7 +70,7 @@ class ListedItem:
 
     @property
     def animated(self) -> bool:
-        return self.item.kind == "animation"
+        return self.item.kind == "animation"  # models.gallery.item.ITEM_KINDS
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from models.config import IngestConfig, ProjectConfig, TrainConfig
-from models.records import TrainProgress
+from models.records import ProgressKind, TrainProgress
 from studio.contract.app_state import AppState
 from studio.contract.project_records import (
     ErrorRecord,
@@ -220,11 +220,11 @@ class TrainPanel(QWidget):
             status.show_progress(progress)
         if progress.health is not None:
             self.monitor.health.set_health(progress.health, progress.step)
-        if progress.kind == "warning" and progress.message:
+        if progress.kind == ProgressKind.WARNING and progress.message:
             status.warning.show_message("warning", progress.message)
-        elif progress.kind == "checkpoint":
+        elif progress.kind == ProgressKind.CHECKPOINT:
             status.set_note(f"Checkpoint saved at step {progress.step:,}")
-        elif progress.kind == "done":
+        elif progress.kind == ProgressKind.DONE:
             self._done_message = progress.message
             self._update_view()
 
