@@ -9,13 +9,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from models.config import ProjectConfig, TrainConfig
 from models.records import IngestReport
 from studio.contract.app_state import AppState
 from studio.contract.project_records import ProjectInfo
 from studio.settings import Settings
+from tests.studio.qt_lifetime import delete_leftovers, visible_windows
 
 
 @pytest.fixture(autouse=True)
@@ -44,18 +45,17 @@ def no_modal_dialogs(monkeypatch):
 @pytest.fixture(autouse=True)
 def no_leaked_windows(request):
     """Fail a test that leaves a visible top-level window behind (pytest-qt closes the ones
-    registered with qtbot.addWidget before this check runs)."""
-    app = QApplication.instance()
-    before = {id(w) for w in app.topLevelWidgets() if w.isVisible()} if app else set()
+    registered with qtbot.addWidget before this check runs), then delete what the test left
+    for later, here on the UI thread (see qt_lifetime)."""
+    before = visible_windows()
     yield
-    app = QApplication.instance()
-    if app is None:
-        return
-    leaked = [w for w in app.topLevelWidgets() if w.isVisible() and id(w) not in before]
+    leaked = [w for w in visible_windows() if not any(w is b for b in before)]
     for widget in leaked:
         widget.close()
-    if leaked:
-        names = ", ".join(type(w).__name__ for w in leaked)
+    names = ", ".join(type(w).__name__ for w in leaked)
+    del before, leaked
+    delete_leftovers()
+    if names:
         pytest.fail(f"{request.node.name} left visible windows open: {names}")
 
 

@@ -37,14 +37,13 @@ def template(trained_project):
 def window(qtbot, state, settings, template, tmp_path):
     handle = start_worker(qtbot, state)
     win = MainWindow(state, settings)
+    # closed and deleted by pytest-qt before the worker stops; not dirty: closing asks nothing
+    qtbot.addWidget(win, before_close_func=lambda _: state.sig_project_dirty.emit(False))
     win.show()
     qtbot.waitExposed(win)
     win.ensure_panels()
     open_project(qtbot, state, copy_project(template, tmp_path / "shapes.latentia"))
     yield win
-    state.sig_project_dirty.emit(False)  # closing asks nothing
-    win.close()
-    win.deleteLater()
     assert handle.stop(timeout_ms=WAIT_MS)
 
 

@@ -21,12 +21,11 @@ from tests.studio.conftest import make_project_info
 @pytest.fixture
 def window(qtbot, state, settings) -> Iterator[MainWindow]:
     win = MainWindow(state, settings)
+    # closed and deleted by pytest-qt at teardown; not dirty, so that closing asks nothing
+    qtbot.addWidget(win, before_close_func=lambda _: state.sig_project_dirty.emit(False))
     win.show()
     qtbot.waitExposed(win)
     yield win
-    state.sig_project_dirty.emit(False)  # so that closing at teardown asks nothing
-    win.close()
-    win.deleteLater()
 
 
 def drop(window: MainWindow, path: Path) -> None:

@@ -80,7 +80,7 @@ def test_live_decoder_keeps_one_request_in_flight(qapp):
     state = MapState()
     sent = []
     state.sig_request_points_decode.connect(sent.append)
-    live = LiveDecoder(state)
+    live = LiveDecoder(state, parent=state)  # its answer timer goes with the state
     for x in range(5):
         live.request(np.array([x, 0.0]))
     assert len(sent) == 1 and live.busy()
