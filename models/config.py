@@ -14,6 +14,10 @@ RESOLUTION_PRESETS = (32, 64, 128, 256)
 FIT_MODES = ("crop", "pad")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 UPSAMPLING = ("transposed", "resize")
+# Where labels come from: none (unconditional), the top-level subfolder of each image, its whole
+# folder path (nested folders as distinct labels), or names the user gave to images.
+LABEL_SOURCES = ("none", "folders", "paths", "manual")
+MAX_LABELS = 1000  # an embedding row per label; beyond this a label is no longer a "kind"
 
 
 class _JsonRecord:
@@ -75,6 +79,7 @@ class VAEConfig(_JsonRecord):
     latent_dim: int = 128  # enough for thousands of varied images; 2D maps come from a projection
     width: int = 24  # first-stage channels, doubling per stage (cap 8x): ~200 img/s on 2 cores
     upsample: str = "transposed"  # decoder upsampling: 4x4 transposed conv, or "resize" + conv
+    labels: int = 0  # label classes the model is conditioned on; 0 = unconditional
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
@@ -91,6 +96,9 @@ class VAEConfig(_JsonRecord):
             raise ValueError(f"width must be in 4..256, not {self.width}")
         if self.upsample not in UPSAMPLING:
             raise ValueError(f"upsample must be one of {UPSAMPLING}, not {self.upsample!r}")
+        if not 0 <= self.labels <= MAX_LABELS or self.labels == 1:
+            raise ValueError(f"a conditional model needs 2..{MAX_LABELS} labels, "
+                             f"not {self.labels}")
 
 
 @dataclass(frozen=True)
@@ -154,16 +162,58 @@ class TrainConfig(_JsonRecord):
 
 
 @dataclass(frozen=True)
+class LabelConfig(_JsonRecord):
+    """Conditioning on labels: where they come from, their names, and the label losses.
+
+    `names` is the label vocabulary in the order of the model's embedding rows; which image has
+    which label is kept beside the project (`models.labels`), not here.
+    """
+
+    source: str = "none"  # one of LABEL_SOURCES; "none" trains unconditionally, as before
+    # Empty when unconditional, or for folder labels not yet read (a new project's settings).
+    names: tuple[str, ...] = ()
+    # Weight of q(y|x)'s cross-entropy on labelled images, per image, against a negative ELBO of
+    # thousands of nats: Kingma et al. 2014 use alpha = 0.1 N for the same reason (eq. 9).
+    classifier_weight: float = 50.0
+    # Gradient-reversal strength of the adversary that predicts the label from z (0 = only
+    # measure the leakage, do not fight it).
+    adversary_weight: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.source not in LABEL_SOURCES:
+            raise ValueError(f"labels must come from one of {LABEL_SOURCES}, not {self.source!r}")
+        if self.source == "none" and self.names:
+            raise ValueError("label names need a source of labels")
+        if len(set(self.names)) != len(self.names) or not all(
+                isinstance(n, str) and n.strip() == n and n for n in self.names):
+            raise ValueError("label names must be distinct, non-empty and not padded")
+        if self.names and not 2 <= len(self.names) <= MAX_LABELS:
+            raise ValueError(f"conditioning needs 2..{MAX_LABELS} labels, not {len(self.names)}")
+        if self.classifier_weight < 0 or self.adversary_weight < 0:
+            raise ValueError("label loss weights must not be negative")
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.names)
+
+
+@dataclass(frozen=True)
 class ProjectConfig(_JsonRecord):
     """Everything needed to rebuild a project's training from its folder."""
 
     ingest: IngestConfig = field(default_factory=IngestConfig)
     vae: VAEConfig = field(default_factory=VAEConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    labels: LabelConfig = field(default_factory=LabelConfig)
+
+    def __post_init__(self) -> None:
+        if self.vae.labels != len(self.labels.names):
+            raise ValueError(f"the model has {self.vae.labels} label inputs but "
+                             f"{len(self.labels.names)} label names")
 
     def to_dict(self) -> dict[str, Any]:
         return {"ingest": self.ingest.to_dict(), "vae": self.vae.to_dict(),
-                "train": self.train.to_dict()}
+                "train": self.train.to_dict(), "labels": self.labels.to_dict()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
@@ -171,4 +221,10 @@ class ProjectConfig(_JsonRecord):
             ingest=IngestConfig.from_dict(data.get("ingest", {})),
             vae=VAEConfig.from_dict(data.get("vae", {})),
             train=TrainConfig.from_dict(data.get("train", {})),
+            labels=LabelConfig.from_dict(data.get("labels", {})),
         )
+
+    def with_labels(self, labels: LabelConfig) -> ProjectConfig:
+        """This config conditioned on `labels` (or made unconditional by LabelConfig())."""
+        return dataclasses.replace(self, labels=labels,
+                                   vae=self.vae.replace(labels=len(labels.names)))

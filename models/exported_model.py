@@ -59,7 +59,7 @@ class ExportedModel(ModelAccess):
 
     def _load_inference(self) -> InferenceModel:
         prior = (prior_from_arrays(self._file.prior) if self._file.prior
-                 else LatentPrior.standard_normal(self.latent_dim))
+                 else LatentPrior.standard_normal(self.style_dim))
         device = select_device(self.config.train.device)
         return InferenceModel(self.config.vae, self._file.weights, prior, device)
 

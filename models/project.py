@@ -4,6 +4,7 @@
         project.json     format version, name, source folder, ProjectConfig
         cache/           images.npy (uint8 memmap) + manifest.json (paths, sizes, mtimes, digests,
                          ingestion report)
+        labels.json      which image has which label (conditional projects; `models.labels`)
         checkpoint/      weights (EMA and raw), optimiser, RNG, history, prior (safetensors/JSON)
 
 Opening a project reads JSON and safetensors only, never pickle. A `Project` writes only when
@@ -13,7 +14,9 @@ as the read-only `models.exported_model.ExportedModel` instead.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.config import ProjectConfig, TrainConfig
+from models.config import LabelConfig, ProjectConfig, TrainConfig
 from models.errors import LatentiaError, ProjectError
 from models.exported_model import ExportedModel
 from models.fileio import read_json, write_json_atomic
@@ -29,12 +32,15 @@ from models.history import progress_from_row
 from models.inference import InferenceModel
 from models.ingest.cache import ImageCache
 from models.ingest.ingest import ingest_folder
+from models.labels import ImageLabels, assignment_from_folders, read_assignment, write_assignment
 from models.model_access import ModelAccess
 from models.prior import LatentPrior
 from models.project_files import MODEL_SUFFIX, PROJECT_FILE, PROJECT_SUFFIX
 from models.records import IngestReport, PreviewImages, TrainProgress
 from models.runtime import select_device
 from models.training import checkpoint as ckpt
+
+log = logging.getLogger(__name__)
 
 PROJECT_FORMAT = "latentia-project"
 PROJECT_FORMAT_VERSION = 1
@@ -77,14 +83,15 @@ class Project(ModelAccess):
         path, config = Path(path), config or ProjectConfig()
         if path.exists() and any(path.iterdir()):
             raise ProjectError(f"{path} already exists and is not empty; choose another name")
-        config = ProjectConfig(ingest=config.ingest, train=config.train, vae=config.vae.replace(
+        config = dataclasses.replace(config, vae=config.vae.replace(
             image_size=config.ingest.image_size, channels=config.ingest.channels))
         staging = path.with_name(f".{path.name}.creating")
         shutil.rmtree(staging, ignore_errors=True)
         try:
             staging.mkdir(parents=True)
-            ingest_folder(folder, config.ingest, staging / "cache", progress=progress,
-                          should_stop=should_stop)
+            cache = ingest_folder(folder, config.ingest, staging / "cache", progress=progress,
+                                  should_stop=should_stop)
+            config = _with_folder_labels(config, cache, staging)
             document = {"format": PROJECT_FORMAT, "format_version": PROJECT_FORMAT_VERSION,
                         "name": path.name.removesuffix(PROJECT_SUFFIX),
                         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -134,6 +141,21 @@ class Project(ModelAccess):
         """The training images, uint8 (N, S, S, C), read-only."""
         return self.cache.images
 
+    @property
+    def labels(self) -> ImageLabels | None:
+        """The label of every training image in the model's label order (None when the model is
+        unconditional); images without one (or with a label the model was not trained with,
+        see `models.project_labels`) have -1."""
+        if not self.label_names:
+            return None
+        assignment = read_assignment(self.path)
+        if assignment is None:
+            raise ProjectError(f"the labels of {self.path} are missing (no labels.json)")
+        rows = assignment.rows_for([entry.path for entry in self.cache.entries])
+        index = {name: i for i, name in enumerate(self.label_names)}
+        remap = np.array([index.get(name, -1) for name in rows.names] + [-1], dtype=np.int64)
+        return ImageLabels(self.label_names, np.asarray(remap[rows.rows], dtype=np.int64))
+
     def _checkpoint(self) -> _CheckpointSummary:
         """State and history of the checkpoint on disk, read again only after a new one."""
         stamp = self._weights_stamp()
@@ -155,7 +177,7 @@ class Project(ModelAccess):
             raise LatentiaError("this project has not been trained yet; train it first")
         ema = ckpt.load_ema_weights(self.path)
         weights = {k[len("module."):]: v for k, v in ema.items() if k.startswith("module.")}
-        prior = ckpt.load_prior(self.path) or LatentPrior.standard_normal(self.latent_dim)
+        prior = ckpt.load_prior(self.path) or LatentPrior.standard_normal(self.style_dim)
         return InferenceModel(self.config.vae, weights, prior,
                               select_device(self.config.train.device))
 
@@ -167,9 +189,11 @@ class Project(ModelAccess):
 
         images, config, model = self.images(), self.config.train, self._model()
         train_idx, val_idx = self.cache.split(config.val_fraction, config.seed)
+        labels = self.labels
         return make_previews(model.model, images,
                              preview_indices(train_idx, val_idx, config.preview_count),
-                             model.prior, model.device, self.trained_steps, PREVIEW_SEED)
+                             model.prior, model.device, self.trained_steps, PREVIEW_SEED,
+                             None if labels is None else labels.rows)
 
     # -- training and saving -----------------------------------------------------------------
     def trainer(self, train_config: TrainConfig | None = None, context=None):
@@ -180,8 +204,10 @@ class Project(ModelAccess):
 
         config = train_config or self.config.train
         train_idx, val_idx = self.cache.split(config.val_fraction, config.seed)
-        data = TrainingData(self.path, self.cache.images, train_idx, val_idx)
-        return Trainer(data, self.config.vae, config, context)
+        labels = self.labels
+        data = TrainingData(self.path, self.cache.images, train_idx, val_idx,
+                            None if labels is None else labels.rows)
+        return Trainer(data, self.config.vae, config, context, self.config.labels)
 
     def set_train_config(self, config: TrainConfig) -> None:
         """Train with `config` from now on; the next `save()` writes it to project.json."""
@@ -230,6 +256,21 @@ class Project(ModelAccess):
     def _manifest(self) -> tuple[dict, ...]:
         return tuple({"path": e.path, "size": e.size, "digest": e.digest}
                      for e in self.cache.entries)
+
+
+def _with_folder_labels(config: ProjectConfig, cache: ImageCache,
+                        project_path: Path) -> ProjectConfig:
+    """`config` conditioned on the folder layout when it asks for folder labels (writing
+    labels.json); unconditional when the folder has fewer than two label folders."""
+    if config.labels.source not in ("folders", "paths"):
+        return config
+    assignment = assignment_from_folders([e.path for e in cache.entries], config.labels.source)
+    if assignment is None:
+        log.warning("%s has fewer than two subfolders with images: training without labels",
+                    cache.folder)
+        return config.with_labels(LabelConfig())
+    write_assignment(project_path, assignment)
+    return config.with_labels(config.labels.replace(names=assignment.names))
 
 
 def _read_document(path: Path) -> dict:

@@ -66,6 +66,10 @@ class Metrics:
     bits_per_dim: float  # total_nats / (pixels * channels * ln 2)
     log_sigma: float  # calibrated decoder's shared log-sigma
     psnr_db: float = float("nan")  # of the mean reconstruction, in dB (validation only)
+    # Conditional models only: how often q(y|x) names the label of a labelled image, and how
+    # often the adversary reads it from the code z (leakage; near 1 / labels is none).
+    label_accuracy: float = float("nan")
+    label_leakage: float = float("nan")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,16 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
+from models.conditioning import (
+    EMBEDDING_DIM,
+    ConditionalSequential,
+    ConditionedStage,
+    FiLM,
+    LabelAdversary,
+    LabelEmbedding,
+    known_or_predicted,
+    reverse_gradient,
+)
 from models.config import VAEConfig
 from models.distributions import DiagonalGaussian
 
@@ -51,23 +61,36 @@ class VAEOutput:
     posterior: DiagonalGaussian  # q(z|x), mean and logvar (N, D)
     reconstruction: torch.Tensor  # (N, C, S, S) decoder mean for z, pixel units
     z: torch.Tensor  # (N, D) the sample the reconstruction was decoded from
+    # Conditional models only (None otherwise), each (N, L):
+    label_logits: torch.Tensor | None = None  # q(y|x) of the classifier head
+    adversary_logits: torch.Tensor | None = None  # the adversary's guess of y from z
 
 
 class ResidualBlock(nn.Module):
-    """GroupNorm -> SiLU -> conv, twice, plus the input (He et al. 2016, pre-activation form)."""
+    """GroupNorm -> SiLU -> conv, twice, plus the input (He et al. 2016, pre-activation form).
 
-    def __init__(self, channels: int) -> None:
+    With `cond_dim` > 0 each GroupNorm is followed by FiLM from the label embedding (adaptive
+    GroupNorm, see `models.conditioning`); without it the block is exactly unconditional.
+    """
+
+    takes_condition = True  # ConditionalSequential passes it the label embedding
+
+    def __init__(self, channels: int, cond_dim: int = 0) -> None:
         super().__init__()
         groups = math.gcd(GROUPS, channels)
         self.norm1 = nn.GroupNorm(groups, channels)
         self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
         self.norm2 = nn.GroupNorm(groups, channels)
         self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
+        self.film1 = FiLM(cond_dim, channels) if cond_dim else None
+        self.film2 = FiLM(cond_dim, channels) if cond_dim else None
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = self.conv1(F.silu(self.norm1(x)))
-        h = self.conv2(F.silu(self.norm2(h)))
-        return x + h
+    def forward(self, x: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
+        h = self.norm1(x)
+        h = self.film1(h, cond) if self.film1 is not None else h
+        h = self.norm2(self.conv1(F.silu(h)))
+        h = self.film2(h, cond) if self.film2 is not None else h
+        return x + self.conv2(F.silu(h))
 
 
 def stage_widths(config: VAEConfig) -> tuple[int, ...]:
@@ -77,11 +100,12 @@ def stage_widths(config: VAEConfig) -> tuple[int, ...]:
     return tuple(min(config.width * 2**i, cap) for i in range(stages))
 
 
-def _residual_stage(channels: int, resolution: int) -> list[nn.Module]:
-    """Residual blocks for a stage at `resolution`, or a bare SiLU where they would be costly."""
+def _residual_stage(channels: int, resolution: int, cond_dim: int = 0) -> list[nn.Module]:
+    """Residual blocks for a stage at `resolution`, or a bare SiLU where they would be costly
+    (FiLM + SiLU in a conditional decoder, so the label reaches every stage)."""
     if resolution <= RESBLOCK_MAX_RESOLUTION:
-        return [ResidualBlock(channels) for _ in range(RESBLOCKS_PER_STAGE)]
-    return [nn.SiLU()]
+        return [ResidualBlock(channels, cond_dim) for _ in range(RESBLOCKS_PER_STAGE)]
+    return [ConditionedStage(cond_dim, channels) if cond_dim else nn.SiLU()]
 
 
 def _encoder_convs(config: VAEConfig) -> nn.Sequential:
@@ -115,16 +139,16 @@ def upsampler(kind: str, in_channels: int, out_channels: int) -> nn.Module:
     return ResizeConv(in_channels, out_channels)
 
 
-def _decoder_convs(config: VAEConfig) -> nn.Sequential:
+def _decoder_convs(config: VAEConfig, cond_dim: int = 0) -> ConditionalSequential:
     widths = stage_widths(config)[::-1]  # 4x4 grid first
     targets = (*widths[1:], config.channels)  # each upsampling's output channels
     layers: list[nn.Module] = []
     resolution = GRID
     for in_channels, out_channels in zip(widths, targets, strict=True):
-        layers += _residual_stage(in_channels, resolution)
+        layers += _residual_stage(in_channels, resolution, cond_dim)
         layers.append(upsampler(config.upsample, in_channels, out_channels))
         resolution *= 2
-    return nn.Sequential(*layers)
+    return ConditionalSequential(*layers)
 
 
 class VAE(nn.Module):
@@ -133,20 +157,35 @@ class VAE(nn.Module):
     Inputs are float (N, C, S, S) in [0, 1]. Parameters are created channels_last and `encode`
     converts its input to channels_last (a no-op when it already is); keep that format when
     moving the model (`model.to(device, memory_format=torch.channels_last)`).
+
+    With `config.labels` = L > 0 the model is conditional (see `models.conditioning`): `encode`
+    and `decode` take label weights (N, L), the encoder sees the label embedding beside its
+    features, and the decoder is FiLM-conditioned in every stage. Unconditional models have
+    exactly the modules (and weight names) they always had.
     """
 
     def __init__(self, config: VAEConfig) -> None:
         super().__init__()
         self.config = config
         self.grid_channels = stage_widths(config)[-1]  # G, channels of the 4x4 grid
+        features = GRID * GRID * self.grid_channels
+        cond_dim = EMBEDDING_DIM if config.labels else 0
         self.encoder = _encoder_convs(config)
-        self.to_posterior = nn.Linear(GRID * GRID * self.grid_channels, 2 * config.latent_dim)
-        self.from_latent = nn.Linear(config.latent_dim, GRID * GRID * self.grid_channels)
-        self.decoder = _decoder_convs(config)
+        self.to_posterior = nn.Linear(features + cond_dim, 2 * config.latent_dim)
+        self.from_latent = nn.Linear(config.latent_dim + cond_dim, features)
+        self.decoder = _decoder_convs(config, cond_dim)
+        if config.labels:
+            self.label_embedding = LabelEmbedding(config.labels, cond_dim)
+            self.label_classifier = nn.Linear(features, config.labels)  # q(y|x), M2
+            self.label_adversary = LabelAdversary(config.latent_dim, config.labels)
         self.to(memory_format=torch.channels_last)
 
-    def encode(self, x: torch.Tensor) -> DiagonalGaussian:
-        """q(z|x) for images x, float (N, C, S, S) in [0, 1]."""
+    @property
+    def conditional(self) -> bool:
+        return self.config.labels > 0
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The encoder trunk: images (N, C, S, S) in [0, 1] -> features (N, 4 * 4 * G)."""
         expected = (self.config.channels, self.config.image_size, self.config.image_size)
         if x.dim() != 4 or tuple(x.shape[1:]) != expected:
             raise ValueError(f"expected images (N, {', '.join(map(str, expected))}), "
@@ -154,17 +193,42 @@ class VAE(nn.Module):
         x = x.contiguous(memory_format=torch.channels_last)
         h = self.encoder(x * 2.0 - 1.0)  # centred input; h: (N, G, 4, 4) channels_last
         # channels_last memory is NHWC, so this permute + reshape is a free view, no copy.
-        h = h.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # (N, 4 * 4 * G)
+        return h.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # (N, 4 * 4 * G)
+
+    def classify(self, x: torch.Tensor) -> torch.Tensor:
+        """Label logits (N, L) of q(y|x) for images x; conditional models only."""
+        return self.label_classifier(self.features(x))
+
+    def encode(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> DiagonalGaussian:
+        """q(z|x) (q(z|x, y) when conditional) for images x, float (N, C, S, S) in [0, 1].
+
+        `labels`: label weights (N, L) of a conditional model; None uses the classifier's
+        prediction, as for an unlabelled image."""
+        h = self.features(x)
+        if self.conditional:
+            weights = labels if labels is not None else self.label_classifier(h).softmax(1)
+            h = torch.cat([h, self.label_embedding(weights).to(h.dtype)], dim=1)
+        return self._posterior(h)
+
+    def _posterior(self, h: torch.Tensor) -> DiagonalGaussian:
         mean, logvar = self.to_posterior(h).chunk(2, dim=1)  # each (N, D)
         return DiagonalGaussian(mean, logvar)
 
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Mean image for latents z (N, D): (N, C, S, S) in pixel units, linear (not squashed,
-        so slightly outside [0, 1] at times; clamp for display)."""
+    def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Mean image for latents z (N, D) (and label weights (N, L) when conditional):
+        (N, C, S, S) in pixel units, linear (not squashed, so slightly outside [0, 1] at
+        times; clamp for display)."""
+        cond = None
+        if self.conditional:
+            if labels is None or labels.shape != (z.shape[0], self.config.labels):
+                raise ValueError(f"a conditional model decodes with label weights "
+                                 f"({z.shape[0]}, {self.config.labels})")
+            cond = self.label_embedding(labels).to(z.dtype)  # (N, E)
+            z = torch.cat([z, cond], dim=1)  # the label also enters at the input
         h = self.from_latent(z)  # (N, 4 * 4 * G)
         # (N, 4, 4, G) NHWC -> (N, G, 4, 4): a channels_last view of the same memory.
         h = h.view(z.shape[0], GRID, GRID, self.grid_channels).permute(0, 3, 1, 2)
-        return self.decoder(h) * 0.5 + 0.5  # the network works centred, like the encoder
+        return self.decoder(h, cond) * 0.5 + 0.5  # the network works centred, like the encoder
 
     def output_layer_weight(self) -> torch.Tensor:
         """The weight of the layer that draws the image: where the sharpen stage compares the
@@ -172,10 +236,27 @@ class VAE(nn.Module):
         last = self.decoder[-1]
         return last.conv.weight if isinstance(last, ResizeConv) else last.weight
 
-    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None) -> VAEOutput:
-        posterior = self.encode(x)
+    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None,
+                labels: torch.Tensor | None = None,
+                adversary_strength: float = 0.0) -> VAEOutput:
+        """Encode, sample, decode. A conditional model takes label indices (N,) int64, -1 for
+        an unlabelled image (conditioned on q(y|x)); its adversary sees z through a gradient
+        reversal of `adversary_strength` (0: it only learns, the encoder is not pushed)."""
+        if not self.conditional:
+            posterior = self.encode(x)
+            z = posterior.sample(generator)  # (N, D)
+            return VAEOutput(posterior=posterior, reconstruction=self.decode(z), z=z)
+        if labels is None:
+            labels = torch.full((x.shape[0],), -1, dtype=torch.long, device=x.device)
+        h = self.features(x)
+        logits = self.label_classifier(h)  # (N, L)
+        weights = known_or_predicted(labels, logits)  # (N, L)
+        embedding = self.label_embedding(weights).to(h.dtype)
+        posterior = self._posterior(torch.cat([h, embedding], dim=1))
         z = posterior.sample(generator)  # (N, D)
-        return VAEOutput(posterior=posterior, reconstruction=self.decode(z), z=z)
+        adversary = self.label_adversary(reverse_gradient(z, adversary_strength))
+        return VAEOutput(posterior=posterior, reconstruction=self.decode(z, weights), z=z,
+                         label_logits=logits, adversary_logits=adversary)
 
 
 def count_flops(config: VAEConfig) -> int:

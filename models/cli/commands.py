@@ -60,12 +60,13 @@ def project_summary(project) -> dict:
     return {
         "name": project.name, "path": str(project.path), "source_folder": project.source_folder,
         "images": project.image_count, "image_size": project.image_size,
-        "channels": project.channels, "latent_dim": project.latent_dim,
+        "channels": project.channels, "latent_dim": project.style_dim,
         "trained_steps": project.trained_steps, "read_only": project.read_only,
         "model_id": project.model_id if project.is_trained else None,
         "validation_bits_per_dim": number(validation.bits_per_dim) if validation else None,
         "validation_psnr_db": number(validation.psnr_db) if validation else None,
         "active_units": last.health.active_units if last and last.health else None,
+        "labels": ", ".join(project.label_names) or None,
         "config": project.config.to_dict(),
     }
 
@@ -94,6 +95,9 @@ def add_sample(sub) -> None:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--prior", choices=("fitted", "normal"), default="fitted",
                         help="sample the density fitted to your images (default) or N(0, I)")
+    parser.add_argument("--label", default=None,
+                        help="draw every sample with this label (models trained with --labels;"
+                             " default: random labels)")
     parser.set_defaults(run=run_sample)
 
 
@@ -118,7 +122,7 @@ def run_sample(args: argparse.Namespace) -> int:
         raise LatentiaError("the output must be a .png file")
     project = open_project(args.project)
     images = project.sample(args.n, temperature=args.temperature, seed=args.seed,
-                            prior=args.prior)
+                            prior=args.prior, label=args.label)
     grid = image_grid(images, columns=math.ceil(math.sqrt(args.n)))
     mode = {1: "L", 3: "RGB", 4: "RGBA"}[grid.shape[2]]
     with atomic_path(args.out) as tmp:

@@ -3,8 +3,10 @@
     latentia export shapes.latentia --between a.png b.png --frames 60 --gif out.gif --size 256
     latentia export shapes.latentia --path walk.json --webp walk.webp
     latentia export shapes.latentia --item "cat to dog" --png sheet.png --sheet --columns 8
+    latentia export glyphs.latentia --blend-labels A/Lato.png A B --gif a-to-b.gif
 
-Exactly one of --between/--path/--item says what, exactly one output option says where.
+Exactly one of --between/--path/--item/--blend-labels says what, exactly one output option
+says where.
 Everything is checked before any decoding, and every mistake is one `latentia: error:` line.
 """
 
@@ -24,7 +26,7 @@ from models.latent_map.maths.interpolation import EASINGS, INTERPOLATION_MODES
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("between", "path", "item")
+SOURCES = ("between", "path", "item", "blend_labels")
 # Output options, named as `ExportRequest` formats; `--png` becomes "sheet" with `--sheet`.
 OUTPUTS = ("gif", "webp", "apng", "mp4", "frames_dir", "png")
 DEFAULT_FRAMES = 60
@@ -58,14 +60,17 @@ def add_export(sub) -> None:
     what.add_argument("--path", type=Path, metavar="PATH_JSON",
                       help="a path drawn on the map and saved from the Canvas")
     what.add_argument("--item", metavar="NAME", help="a gallery item, by name or id")
+    what.add_argument("--blend-labels", nargs=3, metavar=("IMAGE", "LABEL_A", "LABEL_B"),
+                      help="a model trained with labels: the image's style as its label "
+                           "blends from LABEL_A to LABEL_B")
     made = parser.add_argument_group("how frames are made")
     made.add_argument("--frames", type=positive_int,
-                      help=f"frames of a --between or --path animation ({DEFAULT_FRAMES}; "
-                           "a path file's own count)")
+                      help=f"frames of a --between, --blend-labels or --path animation "
+                           f"({DEFAULT_FRAMES}; a path file's own count)")
     made.add_argument("--mode", choices=INTERPOLATION_MODES, default="slerp",
                       help="--between interpolation (slerp)")
     made.add_argument("--easing", choices=EASINGS, default="linear",
-                      help="--between speed curve (linear)")
+                      help="--between and --blend-labels speed curve (linear)")
     made.add_argument("--regenerate", action="store_true",
                       help="--item: decode again with the current model instead of using "
                            "the frames saved with the item")
@@ -109,8 +114,8 @@ def run_export(args: argparse.Namespace) -> int:
     project = open_project(args.project)
     if not project.is_trained:
         raise LatentiaError(f"{args.project} has not been trained yet; train it first")
-    plan = {"between": _between_plan, "path": _path_plan, "item": _item_plan}[source](
-        args, project)
+    plan = {"between": _between_plan, "path": _path_plan, "item": _item_plan,
+            "blend_labels": _blend_plan}[source](args, project)
     request = ExportRequest(
         format="sheet" if args.sheet else output_format, path=target,
         fps=_pick(args.fps, plan.fps), loop=_pick(args.loop, plan.loop),
@@ -142,6 +147,24 @@ def _between_plan(args: argparse.Namespace, project) -> ExportPlan:
     def render(progress: Progress) -> tuple[np.ndarray, Provenance]:
         made = between_images(project, first, second, settings, mode=args.mode,
                               progress=progress)
+        return made.frames, item_provenance(made.item)
+
+    return ExportPlan(render)
+
+
+def _blend_plan(args: argparse.Namespace, project) -> ExportPlan:
+    from models.gallery import ItemSettings, find_project_image, item_provenance, label_blend
+
+    image, first, second = args.blend_labels
+    find_project_image(project, image)  # each fails now, not after the output checks
+    for label in (first, second):
+        project.label_index(label)
+    settings = ItemSettings(frames=_pick(args.frames, DEFAULT_FRAMES),
+                            fps=_pick(args.fps, DEFAULT_FPS), loop=_pick(args.loop, 0),
+                            pingpong=bool(args.pingpong), easing=args.easing)
+
+    def render(progress: Progress) -> tuple[np.ndarray, Provenance]:
+        made = label_blend(project, image, first, second, settings, progress=progress)
         return made.frames, item_provenance(made.item)
 
     return ExportPlan(render)
@@ -185,8 +208,9 @@ def _item_plan(args: argparse.Namespace, project) -> ExportPlan:
 def _chosen_source(args: argparse.Namespace) -> str:
     chosen = [name for name in SOURCES if getattr(args, name) is not None]
     if len(chosen) != 1:
-        raise ExportError("say what to export with exactly one of --between, --path or --item"
-                          + (f" (got --{' and --'.join(chosen)})" if chosen else ""))
+        raise ExportError("say what to export with exactly one of --between, --path, --item "
+                          "or --blend-labels" + (f" (got --{' and --'.join(chosen)})".replace(
+                              "_", "-") if chosen else ""))
     return chosen[0]
 
 

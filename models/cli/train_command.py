@@ -11,7 +11,7 @@ import signal
 import threading
 from pathlib import Path
 
-from models.config import ProjectConfig, TrainConfig, VAEConfig
+from models.config import LabelConfig, ProjectConfig, TrainConfig, VAEConfig
 from models.errors import LatentiaError
 
 
@@ -31,6 +31,10 @@ def add_train(sub) -> None:
     parser.add_argument("--batch-size", type=positive_int, default=TrainConfig.batch_size)
     parser.add_argument("--beta", type=float, default=1.0,
                         help="KL weight: lower = sharper, less varied (1.0)")
+    parser.add_argument("--labels", choices=("none", "folders", "paths"), default="none",
+                        help="condition on labels: 'folders' = each top-level subfolder is a "
+                             "label, 'paths' = each subfolder path is one (nested folders "
+                             "apart); images outside subfolders are unlabelled (default none)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", action="store_true",
@@ -60,7 +64,12 @@ def open_or_create(args: argparse.Namespace, config: TrainConfig, context):
     if args.resume:
         if not args.out.exists():
             raise LatentiaError(f"{args.out} does not exist; drop --resume to create it")
-        return Project.open(args.out)
+        project = Project.open(args.out)
+        if args.labels != "none" and args.labels != project.config.labels.source:
+            raise LatentiaError(f"{args.out} was made with labels from "
+                                f"{project.config.labels.source!r}; --resume keeps them, so "
+                                "drop --labels or train a new project")
+        return project
     if context.is_writer:  # only rank 0 looks: the others may start after it created the project
         if args.out.exists():
             raise LatentiaError(f"{args.out} already exists; add --resume to continue training "
@@ -68,11 +77,24 @@ def open_or_create(args: argparse.Namespace, config: TrainConfig, context):
         ingest = ingest_config_from(args)
         vae = VAEConfig(image_size=ingest.image_size, channels=ingest.channels,
                         latent_dim=args.latent_dim, width=args.width)
-        project = Project.create(args.out, args.folder, ProjectConfig(ingest, vae, config),
+        project = Project.create(args.out, args.folder,
+                                 ProjectConfig(ingest, vae, config, LabelConfig(args.labels)),
                                  progress=_ingest_bar(args.quiet))
         print_report(project.report)
+        _print_labels(project, args.labels)
     barrier(context)  # other ranks open what rank 0 wrote
     return Project.open(args.out)
+
+
+def _print_labels(project, source: str) -> None:
+    labels = project.labels
+    if labels is None:
+        if source != "none":
+            print("fewer than two subfolders hold images: training without labels")
+        return
+    shown = ", ".join(labels.names[:10]) + (", ..." if len(labels.names) > 10 else "")
+    print(f"{len(labels.names)} labels ({shown}); {labels.labelled} of {len(labels)} images "
+          "labelled")
 
 
 def _ingest_bar(quiet: bool):

@@ -29,6 +29,8 @@ _EXPORTS = {
     "along_path": "models.gallery.recipes",
     "between_images": "models.gallery.recipes",
     "item_provenance": "models.gallery.recipes",
+    "in_label": "models.gallery.recipes",
+    "label_blend": "models.gallery.recipes",
     "RemixMatch": "models.gallery.remix",
     "find_provenance_latents": "models.gallery.remix",
     "locate_remix": "models.gallery.remix",

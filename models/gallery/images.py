@@ -89,7 +89,11 @@ def image_pixels(project: Project, image: ProjectImage) -> np.ndarray:
 
 
 def encode_images(project: Project, images: list[ProjectImage]) -> np.ndarray:
-    """Posterior means (len(images), D) float32 of the images under the current model."""
+    """Posterior means (len(images), D) float32 of the images under the current model (a
+    training image of a conditional model keeps its label; others get the predicted one)."""
     pixels = np.stack([image_pixels(project, image) for image in images])  # (N, S, S, C)
-    means, _logvar = project.encode(to_model_input(pixels))
+    labels = project.labels
+    rows = None if labels is None else [
+        -1 if image.index is None else int(labels.rows[image.index]) for image in images]
+    means, _logvar = project.encode(to_model_input(pixels), rows)
     return means

@@ -64,6 +64,8 @@ class GallerySource:
     attribute: str = ""  # name of an attribute direction that was applied
     direction: np.ndarray | None = field(default=None, repr=False)  # (D,) float32
     strength: float = 0.0  # how far along `direction`
+    # Labels of a conditional model's recipe: a style transfer's target, a blend's two ends.
+    labels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or not self.kind:
@@ -75,6 +77,9 @@ class GallerySource:
             indices = tuple(int(i) for i in self.image_indices)
             paths = tuple(str(p) for p in self.image_paths)
             points = tuple((float(x), float(y)) for x, y in self.map_points)
+            if isinstance(self.labels, str):
+                raise TypeError("labels must be a list of names")
+            labels = tuple(str(label) for label in self.labels)
         except (TypeError, ValueError) as exc:
             raise LatentiaError(f"bad image or map point in a gallery source ({exc})") from exc
         if not all(map(math.isfinite, (c for p in points for c in p))):
@@ -82,6 +87,7 @@ class GallerySource:
         object.__setattr__(self, "image_indices", indices)
         object.__setattr__(self, "image_paths", paths)
         object.__setattr__(self, "map_points", points)
+        object.__setattr__(self, "labels", labels)
         if self.direction is not None:
             direction = np.asarray(self.direction, dtype=np.float32)
             if direction.ndim != 1 or not np.all(np.isfinite(direction)):
@@ -98,7 +104,8 @@ class GallerySource:
                 "map_points": [list(p) for p in self.map_points],
                 "map_method": self.map_method, "smoothing": self.smoothing, "mode": self.mode,
                 "temperature": self.temperature, "seed": self.seed, "cluster": self.cluster,
-                "attribute": self.attribute, "strength": self.strength}
+                "attribute": self.attribute, "strength": self.strength,
+                "labels": list(self.labels)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], direction: np.ndarray | None = None

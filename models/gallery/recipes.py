@@ -81,6 +81,46 @@ def along_path(project: Project, map_path: MapPath, n_frames: int | None = None,
     return Rendering(item, made.images)
 
 
+def label_blend(project: Project, image: str, first: str, second: str,
+                settings: ItemSettings, *, name: str | None = None,
+                progress: ProgressCallback | None = None,
+                should_stop: StopCallback | None = None) -> Rendering:
+    """`settings.frames` frames of one image's style (a conditional project's) with its label
+    blending from `first` to `second` (the label embedding interpolated; see
+    `models.transfer`). `settings.easing` shapes the blend."""
+    from models.transfer import blend_weights, styles
+
+    found = find_project_image(project, image)
+    style = styles(project, encode_images(project, [found]))  # (1, D)
+    weights = blend_weights(len(project.label_names), project.label_index(first),
+                            project.label_index(second), settings.frames, settings.easing)
+    latents = np.concatenate([np.repeat(style, len(weights), axis=0), weights], axis=1)
+    source = GallerySource(kind="label blend", image_paths=(found.relative,),
+                           image_indices=(-1 if found.index is None else found.index,),
+                           labels=(project.label_names[project.label_index(first)],
+                                   project.label_names[project.label_index(second)]))
+    default_name = f"{PurePosixPath(found.relative).stem}: {first} to {second}"
+    item = GalleryItem.create(name or default_name, latents, source, project.model_id, settings)
+    frames = render_latents(project, latents, progress=progress, should_stop=should_stop)
+    return Rendering(item, frames)
+
+
+def in_label(project: Project, image: str, label: str, *, name: str | None = None
+             ) -> Rendering:
+    """A still of one image's style redrawn with `label` (style transfer)."""
+    from models.transfer import with_label
+
+    found = find_project_image(project, image)
+    latents = with_label(project, encode_images(project, [found]), label)  # (1, D + L)
+    target = project.label_names[project.label_index(label)]
+    source = GallerySource(kind="style transfer", image_paths=(found.relative,),
+                           image_indices=(-1 if found.index is None else found.index,),
+                           labels=(target,))
+    default_name = f"{PurePosixPath(found.relative).stem} as {target}"
+    item = GalleryItem.create(name or default_name, latents, source, project.model_id)
+    return Rendering(item, render_latents(project, latents))
+
+
 def item_provenance(item: GalleryItem, model_id: str | None = None) -> Provenance:
     """What an export of `item` carries: every frame's code, the model and the recipe.
 

@@ -82,14 +82,17 @@ def encode_project(project: Project, *, batch: int = DEFAULT_BATCH,
 def _encode_batches(project: Project, images: np.ndarray, batch: int, progress: Progress | None,
                     should_stop: StopCheck | None) -> tuple[np.ndarray, np.ndarray]:
     count = len(images)
-    means = np.empty((count, project.latent_dim), np.float32)  # (N, D)
+    means = np.empty((count, project.latent_dim), np.float32)  # (N, D), D + L when conditional
     logvars = np.empty_like(means)
+    labels = project.labels  # a conditional model encodes each image with its own label
     with torch.inference_mode():
         for start in range(0, count, batch):
             check_stop(should_stop, "encoding the images")
             stop = min(start + batch, count)
             chunk = to_model_input(np.asarray(images[start:stop]))  # (B, C, S, S) float32
-            means[start:stop], logvars[start:stop] = project.encode(chunk)
+            means[start:stop], logvars[start:stop] = (
+                project.encode(chunk) if labels is None
+                else project.encode(chunk, labels.rows[start:stop]))
             if progress is not None:
                 progress(stop / count, f"Encoding images ({stop} of {count})")
     return means, logvars
@@ -115,8 +118,13 @@ def _read_encodings(path, model_id: str, images_id: str, shape: tuple[int, int]
 
 
 def _images_id(project: Project) -> str:
-    """A short hash of which images, in which order, the project trains on."""
+    """A short hash of which images, in which order, the project trains on (and with which
+    labels, since a conditional model's codes carry them)."""
     digest = hashlib.sha256()
     for entry in project.cache.entries:
         digest.update(f"{entry.path}\0{entry.digest}\n".encode())
+    labels = project.labels
+    if labels is not None:
+        digest.update("\0".join(labels.names).encode())
+        digest.update(np.ascontiguousarray(labels.rows, dtype=np.int64).tobytes())
     return digest.hexdigest()[:16]

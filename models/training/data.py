@@ -37,14 +37,15 @@ def augmentation_enabled(mode: str, image_count: int) -> bool:
     return mode == "on" or (mode == "auto" and image_count < SMALL_FOLDER)
 
 
-def build_augmentation(image_size: int) -> v2.Compose:
-    """Flips and shifts of up to 1/16 of the size; edges are replicated, not filled with black."""
+def build_augmentation(image_size: int, flips: bool = True) -> v2.Compose:
+    """Flips and shifts of up to 1/16 of the size; edges are replicated, not filled with black.
+
+    No flips for labelled images: a mirrored image may no longer be of its label (a mirrored
+    "R" is not an R), and the decoder would learn to draw both under one label."""
     from torchvision.transforms import v2
 
-    return v2.Compose([
-        v2.RandomHorizontalFlip(),
-        v2.RandomCrop(image_size, padding=max(1, image_size // 16), padding_mode="edge"),
-    ])
+    shift = v2.RandomCrop(image_size, padding=max(1, image_size // 16), padding_mode="edge")
+    return v2.Compose([v2.RandomHorizontalFlip(), shift] if flips else [shift])
 
 
 class BatchSampler:
@@ -81,11 +82,20 @@ class TrainingBatches:
     """Turns sampler positions into float tensors on the training device."""
 
     def __init__(self, images: np.ndarray, sampler: BatchSampler, device: torch.device,
-                 augment: bool) -> None:
+                 augment: bool, labels: np.ndarray | None = None) -> None:
         self.images = images
         self.sampler = sampler
         self.device = device
-        self.augmentation = build_augmentation(images.shape[1]) if augment else None
+        self.image_labels = labels  # (N,) int64, -1 = unlabelled; None when unconditional
+        self.augmentation = (build_augmentation(images.shape[1], flips=labels is None)
+                             if augment else None)
+
+    def labels(self, position: DataPosition) -> torch.Tensor | None:
+        """Label indices (B,) int64 of the batch at `position` (-1 = unlabelled), or None."""
+        if self.image_labels is None:
+            return None
+        rows = self.image_labels[self.sampler.batch_indices(position)]
+        return torch.from_numpy(np.asarray(rows, dtype=np.int64)).to(self.device)
 
     def batch(self, position: DataPosition) -> torch.Tensor:
         x = to_tensor(self.images[self.sampler.batch_indices(position)], self.device)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
-from models.config import TrainConfig, VAEConfig
+from models.conditioning import LabelTerms, label_losses
+from models.config import LabelConfig, TrainConfig, VAEConfig
 from models.distributions import DiagonalGaussian
 from models.loss import elbo_loss
 from models.records import Metrics
@@ -44,8 +45,11 @@ class Optimisation:
     """Owns the trainable state; `step()` advances it by one batch."""
 
     def __init__(self, data, vae_config: VAEConfig, config: TrainConfig,
-                 context: DistContext) -> None:
+                 context: DistContext, label_config: LabelConfig | None = None) -> None:
         self.config = config
+        self.label_config = label_config or LabelConfig()
+        if vae_config.labels and data.labels is None:
+            raise ValueError("a conditional model needs the label of each image")
         self.device = device_for_rank(select_device(config.device), context)
         torch.manual_seed(config.seed)
         self.model = VAE(vae_config).to(self.device, memory_format=torch.channels_last)
@@ -60,7 +64,8 @@ class Optimisation:
         self.sampler = BatchSampler(data.train_idx, config.batch_size, config.seed,
                                     context.rank, context.world_size)
         augment = augmentation_enabled(config.augment, len(data.images))
-        self.batches = TrainingBatches(data.images, self.sampler, self.device, augment)
+        self.batches = TrainingBatches(data.images, self.sampler, self.device, augment,
+                                       data.labels if vae_config.labels else None)
         resuming = ckpt.has_checkpoint(data.project_path)
         saved = ckpt.load_state(data.project_path) if resuming else ckpt.TrainState()
         # Decided before the saved random state is restored, and kept in the checkpoint, so a
@@ -174,9 +179,11 @@ class Optimisation:
         self.learning_rate = self._rewarmed(state.step, scheduled)
         for group in self.optimizer.param_groups:
             group["lr"] = self.learning_rate
+        labels = self.batches.labels(position)  # (B,) int64 or None
         self.model.train()
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
-            out = self.forward_model(x)
+            out = (self.forward_model(x) if labels is None else self.forward_model(
+                x, labels=labels, adversary_strength=self.label_config.adversary_weight))
         posterior = DiagonalGaussian(out.posterior.mean.float(), out.posterior.logvar.float())
         terms = elbo_loss(x, out.reconstruction.float(), posterior, beta=self.config.beta,
                           kl_weight=schedule.kl_weight(state.step, self.config.kl_warmup_steps),
@@ -186,6 +193,10 @@ class Optimisation:
             x, out.reconstruction, terms.log_sigma, focal_frequency=self.config.focal_frequency,
             fft_amplitude=self.config.fft_amplitude, msssim_l1=self.config.msssim_l1)
         loss = terms.loss + sharp
+        label_terms = None if labels is None else label_losses(
+            labels, out.label_logits, out.adversary_logits, self.label_config.classifier_weight)
+        if label_terms is not None:
+            loss = loss + label_terms.loss
         adversarial = self._adversarial(x, out.reconstruction, terms.recon_nats + sharp)
         if adversarial is not None:
             loss = loss + adversarial.generator_loss
@@ -209,7 +220,7 @@ class Optimisation:
         self.ema.update_parameters(self.model)
         self.state = dataclasses.replace(
             state, step=state.step + 1, epoch=next_position.epoch, batch=next_position.batch)
-        return StepOutcome(metrics=_metrics(terms))
+        return StepOutcome(metrics=_metrics(terms, label_terms))
 
     def _adversarial(self, x, reconstruction, rec_loss):
         """The sharpen stage's part of this step, or None outside the stage."""
@@ -238,8 +249,10 @@ def _match_parameter_layouts(optimizer: torch.optim.Optimizer) -> None:
                 state[key] = torch.empty_like(parameter, dtype=value.dtype).copy_(value)
 
 
-def _metrics(terms) -> Metrics:
+def _metrics(terms, label_terms: LabelTerms | None = None) -> Metrics:
     recon, kl = float(terms.recon_nats.detach()), float(terms.kl_nats.detach())
+    labelled = {} if label_terms is None else {"label_accuracy": label_terms.accuracy,
+                                                "label_leakage": label_terms.leakage}
     return Metrics(total_nats=recon + kl, recon_nats=recon, kl_nats=kl,
                    bits_per_dim=float(terms.bits_per_dim.detach()),
-                   log_sigma=float(terms.log_sigma.detach()))
+                   log_sigma=float(terms.log_sigma.detach()), **labelled)

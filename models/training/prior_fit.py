@@ -12,6 +12,7 @@ from collections.abc import Callable, Generator
 import numpy as np
 import torch
 
+from models.conditioning import batch_labels
 from models.prior import LatentPrior, SamplingPrior
 from models.training.data import to_tensor
 from models.vae import VAE
@@ -23,28 +24,33 @@ LEARNED_IMAGES = 20_000  # the learned prior's fit costs the same for any count:
 
 @torch.no_grad()
 def encode_posteriors(model: VAE, images: np.ndarray, indices: np.ndarray,
-                      device: torch.device) -> tuple[np.ndarray, np.ndarray]:
-    """Posterior means and log-variances of images[indices], float32 (M, D) each."""
+                      device: torch.device, labels: np.ndarray | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior means and log-variances of images[indices], float32 (M, D) each; a
+    conditional model encodes each image with its label (`labels` (N,), -1 = predict), so
+    the codes are the label-free styles one prior serves for every label."""
     model.eval()
     means, logvars = [], []
     for start in range(0, len(indices), EVAL_BATCH):
-        posterior = model.encode(to_tensor(images[np.sort(indices[start:start + EVAL_BATCH])],
-                                           device))
+        rows = np.sort(indices[start:start + EVAL_BATCH])
+        x = to_tensor(images[rows], device)
+        posterior = model.encode(x, batch_labels(model, x, labels, rows))
         means.append(posterior.mean.float().cpu())
         logvars.append(posterior.logvar.float().cpu())
     return torch.cat(means).numpy(), torch.cat(logvars).numpy()
 
 
 def fit_sampling_prior(kind: str, model: VAE, images: np.ndarray, indices: np.ndarray,
-                       device: torch.device, seed: int,
-                       should_stop: Callable[[], bool]) -> Generator[float, None, SamplingPrior]:
+                       device: torch.device, seed: int, should_stop: Callable[[], bool],
+                       labels: np.ndarray | None = None
+                       ) -> Generator[float, None, SamplingPrior]:
     """Yields the fraction of the fit done now and then; returns the fitted prior.
 
     `kind` "diffusion" fits `DiffusionPrior` (falling back to the mixture when `should_stop()`
     turns true during the fit); "gmm" fits the mixture at once.
     """
     count = LEARNED_IMAGES if kind == "diffusion" else MIXTURE_IMAGES
-    means, logvars = encode_posteriors(model, images, indices[:count], device)
+    means, logvars = encode_posteriors(model, images, indices[:count], device, labels)
     yield 0.0
     if kind == "diffusion":
         from models.prior_diffusion import DiffusionPrior

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from models.conditioning import one_hot_weights
 from models.config import TrainConfig, VAEConfig
 from models.training.discriminator import (
     PatchDiscriminator,
@@ -116,7 +117,8 @@ class SharpenStage:
     def adversarial(self, model: VAE, x: torch.Tensor, reconstruction: torch.Tensor,
                     rec_loss: torch.Tensor, weight: float) -> AdversarialStep:
         """Critic scores of real x (B, C, S, S) against reconstructions and decoded codes."""
-        samples = model.decode(self.sample_codes(SAMPLES_SHOWN))  # (B_s, C, S, S)
+        samples = model.decode(self.sample_codes(SAMPLES_SHOWN),
+                               random_labels(model, SAMPLES_SHOWN))  # (B_s, C, S, S)
         fakes = torch.cat([reconstruction[:RECONSTRUCTIONS_SHOWN].float(), samples.float()])
         real_scores = self.critic(diff_augment(x[:REAL_SHOWN] * 2.0 - 1.0))
         fake_scores = self.critic(diff_augment(fakes * 2.0 - 1.0))
@@ -170,6 +172,17 @@ class SharpenStage:
         device = self.code_mean.device
         self.code_mean = tensors["codes.mean"].to(device)
         self.code_factor = tensors["codes.factor"].to(device)
+
+
+def random_labels(model: VAE, n: int) -> torch.Tensor | None:
+    """One-hot label weights (n, L) drawn uniformly (torch's global generator, so a resume
+    draws the same), for decoding new codes with a conditional model; None otherwise. The
+    codes themselves are label-free styles, so any label goes with any of them."""
+    if not model.conditional:
+        return None
+    device = model.label_embedding.table.device
+    return one_hot_weights(torch.randint(model.config.labels, (n,), device=device),
+                           model.config.labels)
 
 
 def sharpen_settings(project, config: TrainConfig | None = None) -> TrainConfig:

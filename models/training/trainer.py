@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.config import TrainConfig, VAEConfig
+from models.config import LabelConfig, TrainConfig, VAEConfig
 from models.errors import TrainingError
 from models.history import HISTORY_STEP_SECONDS, progress_to_row
 from models.prior import LatentPrior
@@ -46,15 +46,22 @@ class TrainingData:
     images: np.ndarray  # uint8 (N, S, S, C) read-only memmap
     train_idx: np.ndarray  # int64 indices into images
     val_idx: np.ndarray
+    labels: np.ndarray | None = None  # (N,) int64 label index per image, -1 = none
+
+
+def _labels_for(data: TrainingData, vae_config: VAEConfig) -> np.ndarray | None:
+    return data.labels if vae_config.labels else None
 
 
 class Trainer:
     def __init__(self, data: TrainingData, vae_config: VAEConfig, config: TrainConfig,
-                 context: DistContext | None = None) -> None:
+                 context: DistContext | None = None,
+                 label_config: LabelConfig | None = None) -> None:
         self.data = data
         self.config = config
         self.context = context or DistContext()
-        self.opt = Optimisation(data, vae_config, config, self.context)
+        self.labels = _labels_for(data, vae_config)  # None for an unconditional model
+        self.opt = Optimisation(data, vae_config, config, self.context, label_config)
         self.history: list[dict] = ckpt.load_history(data.project_path)
         self.device_label = describe_device(self.opt.device, self.opt.bf16)
         self.preview_idx = preview_indices(data.train_idx, data.val_idx, config.preview_count)
@@ -104,7 +111,8 @@ class Trainer:
 
     def previews(self) -> PreviewImages:
         return make_previews(self.opt.ema_model, self.data.images, self.preview_idx,
-                             self._preview_prior, self.opt.device, self.state.step, PREVIEW_SEED)
+                             self._preview_prior, self.opt.device, self.state.step, PREVIEW_SEED,
+                             self.labels)
 
     def checkpoint(self) -> TrainProgress:
         """Write a checkpoint now (rank 0 only); returns the record announcing it."""
@@ -141,13 +149,14 @@ class Trainer:
         undone); returns the metrics."""
         eval_idx = self.data.val_idx if len(self.data.val_idx) else self._health_idx()
         metrics, health = evaluate(self.opt.ema_model, self.data.images, eval_idx,
-                                   self.opt.device)
+                                   self.opt.device, self.labels)
         self._last_validation = self.state.train_seconds
         collapsed = self._collapsed(metrics)
         if metrics_are_finite(metrics) and not collapsed:
             self.opt.remember_good_state()
         self._preview_prior = fit_prior(self.opt.ema_model, self.data.images, self._health_idx(),
-                                        self.opt.device, self.config.seed, max_components=1)
+                                        self.opt.device, self.config.seed, max_components=1,
+                                        labels=self.labels)
         record = self._record("validation", validation=metrics, health=health)
         self.history.append(progress_to_row(record))
         yield record
@@ -186,7 +195,7 @@ class Trainer:
         reporting how far the fit is."""
         fitting = fit_sampling_prior(kind, self.opt.ema_model, self.data.images,
                                      self.data.train_idx, self.opt.device, self.config.seed,
-                                     should_stop)
+                                     should_stop, self.labels)
         while True:
             try:
                 fraction = next(fitting)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import torch
 
+from models.conditioning import batch_labels, one_hot_weights
 from models.loss import elbo_loss, latent_health, psnr_db
 from models.pixels import to_uint8_images
 from models.prior import LatentPrior, SamplingPrior
@@ -20,38 +21,65 @@ MAX_EVAL_IMAGES = 512  # enough for stable metrics; validation stays a few % of 
 
 @torch.no_grad()
 def encode_means(model: VAE, images: np.ndarray, indices: np.ndarray,
-                 device: torch.device) -> np.ndarray:
-    """Posterior means of images[indices], float32 (M, D)."""
-    chunks = [model.encode(to_tensor(images[np.sort(indices[i:i + EVAL_BATCH])], device)).mean
-              for i in range(0, len(indices), EVAL_BATCH)]
+                 device: torch.device, labels: np.ndarray | None = None) -> np.ndarray:
+    """Posterior means of images[indices], float32 (M, D) (conditioned on `labels` (N,))."""
+    chunks = []
+    for i in range(0, len(indices), EVAL_BATCH):
+        rows = np.sort(indices[i:i + EVAL_BATCH])
+        x = to_tensor(images[rows], device)
+        chunks.append(model.encode(x, batch_labels(model, x, labels, rows)).mean)
     return torch.cat(chunks).float().cpu().numpy()
 
 
 @torch.no_grad()
-def evaluate(model: VAE, images: np.ndarray, indices: np.ndarray,
-             device: torch.device) -> tuple[Metrics, LatentHealth]:
-    """True negative ELBO (beta = 1, no warm-up, no free bits) and PSNR of mean reconstructions."""
+def evaluate(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.device,
+             labels: np.ndarray | None = None) -> tuple[Metrics, LatentHealth]:
+    """True negative ELBO (beta = 1, no warm-up, no free bits) and PSNR of mean reconstructions;
+    for a conditional model also q(y|x)'s accuracy and the adversary's (leakage)."""
     model.eval()
     indices = np.sort(indices[:MAX_EVAL_IMAGES])
     noise = torch.Generator(device=device).manual_seed(0)  # leaves the training RNG untouched
     totals = np.zeros(4)
     means, kls, psnrs = [], [], []
     for start in range(0, len(indices), EVAL_BATCH):
-        x = to_tensor(images[indices[start:start + EVAL_BATCH]], device)
-        posterior = model.encode(x)
-        terms = elbo_loss(x, model.decode(posterior.sample(noise)), posterior)
+        rows = indices[start:start + EVAL_BATCH]
+        x = to_tensor(images[rows], device)
+        weights = batch_labels(model, x, labels, rows)
+        posterior = model.encode(x, weights)
+        terms = elbo_loss(x, model.decode(posterior.sample(noise), weights), posterior)
         n = len(x)
         totals += n * np.array([terms.recon_nats.item(), terms.kl_nats.item(),
                                 terms.bits_per_dim.item(), terms.log_sigma.item()])
-        psnrs.append(psnr_db(x, model.decode(posterior.mode())) * n)
+        psnrs.append(psnr_db(x, model.decode(posterior.mode(), weights)) * n)
         means.append(posterior.mean.float().cpu().numpy())
         kls.append(posterior.kl().float().mean(0).cpu().numpy() * n)
     count = len(indices)
     recon, kl, bpd, log_sigma = totals / count
     metrics = Metrics(total_nats=recon + kl, recon_nats=recon, kl_nats=kl, bits_per_dim=bpd,
-                      log_sigma=log_sigma, psnr_db=float(sum(psnrs) / count))
+                      log_sigma=log_sigma, psnr_db=float(sum(psnrs) / count),
+                      **label_scores(model, images, indices, device, labels,
+                                     np.concatenate(means)))
     health = latent_health(np.concatenate(means), np.sum(kls, axis=0) / count)
     return metrics, health
+
+
+@torch.no_grad()
+def label_scores(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.device,
+                 labels: np.ndarray | None, means: np.ndarray) -> dict[str, float]:
+    """{"label_accuracy", "label_leakage"} on the labelled images among `indices` (sorted),
+    whose posterior means are `means`; {} for an unconditional model or no labelled image."""
+    if not model.conditional or labels is None:
+        return {}
+    y = np.asarray(labels)[indices]
+    known = y >= 0
+    if not known.any():
+        return {}
+    logits = torch.cat([model.classify(to_tensor(images[indices[i:i + EVAL_BATCH]], device))
+                        for i in range(0, len(indices), EVAL_BATCH)]).float().cpu().numpy()
+    z = torch.from_numpy(means[known]).to(device)
+    guesses = model.label_adversary(z).float().cpu().numpy()
+    return {"label_accuracy": float((logits[known].argmax(1) == y[known]).mean()),
+            "label_leakage": float((guesses.argmax(1) == y[known]).mean())}
 
 
 def metrics_are_finite(metrics: Metrics) -> bool:
@@ -60,21 +88,33 @@ def metrics_are_finite(metrics: Metrics) -> bool:
 
 @torch.no_grad()
 def make_previews(model: VAE, images: np.ndarray, preview_idx: np.ndarray, prior: SamplingPrior,
-                  device: torch.device, step: int, seed: int) -> PreviewImages:
-    """Fixed validation images, their reconstructions (posterior means) and fixed-seed samples."""
+                  device: torch.device, step: int, seed: int,
+                  labels: np.ndarray | None = None) -> PreviewImages:
+    """Fixed validation images, their reconstructions (posterior means) and fixed-seed samples
+    (of a conditional model: sample i drawn with label i mod L, so every label shows up)."""
     model.eval()
-    x = to_tensor(images[np.sort(preview_idx)], device)
-    reconstructions = model.decode(model.encode(x).mode())
+    rows = np.sort(preview_idx)
+    x = to_tensor(images[rows], device)
+    weights = batch_labels(model, x, labels, rows)
+    reconstructions = model.decode(model.encode(x, weights).mode(), weights)
     z = torch.from_numpy(prior.sample(len(preview_idx), temperature=1.0, seed=seed)).to(device)
-    samples = model.decode(z)
+    sample_labels = None
+    if model.conditional:
+        cycle = torch.arange(len(preview_idx), device=device) % model.config.labels
+        sample_labels = one_hot_weights(cycle, model.config.labels)
+    samples = model.decode(z, sample_labels)
     return PreviewImages(originals=frozen_array(images[np.sort(preview_idx)]),
                          reconstructions=frozen_array(to_uint8_images(reconstructions.float().cpu())),
                          samples=frozen_array(to_uint8_images(samples.float().cpu())), step=step)
 
 
 def fit_prior(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.device,
-              seed: int, max_components: int = 10) -> LatentPrior:
-    """Ex-post density of the encoded training means (Ghosh et al. 2020), sampled by default."""
+              seed: int, max_components: int = 10,
+              labels: np.ndarray | None = None) -> LatentPrior:
+    """Ex-post density of the encoded training means (Ghosh et al. 2020), sampled by default.
+
+    For a conditional model the codes are encoded with their labels, so the density is one
+    over the label-free style z, shared by every label."""
     model.eval()
-    means = encode_means(model, images, indices, device)
+    means = encode_means(model, images, indices, device, labels)
     return LatentPrior.fit(means, seed=seed, max_components=max_components)

@@ -129,7 +129,7 @@ def test_overwrite_replaces_an_existing_file(project, tmp_path, capsys):
     (["--between", A, B], "no output given"),
     (["--between", A, B, "--gif", "{tmp}/a.gif", "--webp", "{tmp}/a.webp"],
      "one output at a time"),
-    (["--gif", "{tmp}/a.gif"], "exactly one of --between, --path or --item"),
+    (["--gif", "{tmp}/a.gif"], "exactly one of --between, --path, --item or --blend-labels"),
     (["--between", A, B, "--item", "Morph", "--gif", "{tmp}/a.gif"], "exactly one of"),
     (["--between", A, B, "--gif", "{tmp}/a.gif", "--fps", "0"], "fps must be"),
     (["--between", A, B, "--gif", "{tmp}/a.gif", "--fps", "80"], "at most 50"),

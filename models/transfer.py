@@ -1,0 +1,137 @@
+"""Generation by label and style transfer for a conditional project. Numpy in, numpy out.
+
+A conditional model's code is its style z followed by label weights (see `models.inference`),
+so all of these are edits of the label part of codes that are then decoded:
+
+    made = generate_label(project, "A", 16, temperature=0.8, seed=1)   # 16 new A's
+    code = encode_image(project, pixels)             # (D + L,) style and label of one image
+    strip = label_strip(project, code)               # that style under every label, in order
+    frames = blend_labels(project, code, "A", "B", 48)   # the style morphing from A to B
+
+Images are uint8 (M, S, S, C), as `models.mapping` returns them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from models.errors import LatentiaError
+from models.labels import join_codes, one_hot
+from models.latent_map.maths.interpolation import EASINGS, ease
+from models.latent_map.decoding import PathFrames, decode_latents
+from models.latent_map.generate import DEFAULT_TEMPERATURE, GeneratedImages
+from models.records import frozen_array
+
+if TYPE_CHECKING:
+    from models.project import Project
+
+MAX_BLEND_FRAMES = 2000  # like a path: more frames than this is a mistake, not a wish
+
+
+def _codes(project: Project, codes: np.ndarray) -> np.ndarray:
+    """`codes` (M, latent_dim) or (latent_dim,) as float32 (M, latent_dim), checked."""
+    if not project.label_names:
+        raise LatentiaError("this model was trained without labels; train it with labels "
+                            "(--labels folders) to transfer styles between them")
+    rows = np.asarray(codes, dtype=np.float32)
+    rows = rows[None, :] if rows.ndim == 1 else rows
+    if rows.ndim != 2 or rows.shape[1] != project.latent_dim or not np.isfinite(rows).all():
+        raise LatentiaError(f"codes must be finite with shape (M, {project.latent_dim}); "
+                            f"got {np.shape(codes)}")
+    return rows
+
+
+def styles(project: Project, codes: np.ndarray) -> np.ndarray:
+    """The style part z (M, D) of codes."""
+    return _codes(project, codes)[:, :project.style_dim]
+
+
+def with_label(project: Project, codes: np.ndarray, label: str | int) -> np.ndarray:
+    """`codes` (M, D + L) with their label replaced by `label`: the style transfer itself."""
+    z = styles(project, codes)
+    index = project.label_index(label)
+    return join_codes(z, one_hot(np.full(len(z), index), len(project.label_names)))
+
+
+def transfer(project: Project, codes: np.ndarray, label: str | int) -> GeneratedImages:
+    """Decode each code's style as `label`: (M,) new codes and their images."""
+    return _generated(project, with_label(project, codes, label))
+
+
+def encode_image(project: Project, pixels: np.ndarray, label: str | int | None = None
+                 ) -> np.ndarray:
+    """The code (D + L,) of one uint8 image (S, S, C): its style, and its `label` (a name or
+    index) when known, else the label the model's classifier sees in it."""
+    image = np.asarray(pixels)
+    expected = (project.image_size, project.image_size, project.channels)
+    if image.shape != expected or image.dtype != np.uint8:
+        raise LatentiaError(f"an image must be uint8 with shape {expected}; got "
+                            f"{image.dtype} {image.shape}")
+    index = -1 if label is None else project.label_index(label)
+    means, _logvar = project.encode(image[None].transpose(0, 3, 1, 2) / np.float32(255.0),
+                                    [index])
+    return means[0]
+
+
+def generate_label(project: Project, label: str | int, n: int,
+                   temperature: float = DEFAULT_TEMPERATURE,
+                   seed: int | None = None) -> GeneratedImages:
+    """`n` new images of `label`: styles from the model's prior (shared by every label, since
+    the codes are label-free) at `temperature`, decoded with that label."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise LatentiaError(f"ask for at least one image; got {n!r}")
+    codes = project.sample_latents(n, temperature=temperature, seed=seed, label=label)
+    return _generated(project, codes)
+
+
+def label_strip(project: Project, code: np.ndarray) -> GeneratedImages:
+    """One style under every label: L codes (in label order) and their images."""
+    z = styles(project, code)[:1]  # (1, D)
+    count = len(project.label_names)
+    return _generated(project, join_codes(np.repeat(z, count, axis=0),
+                                          one_hot(np.arange(count), count)))
+
+
+def blend_weights(count: int, first: int, second: int, n_frames: int,
+                  easing: str = "linear") -> np.ndarray:
+    """Label weights (n_frames, count) going from one-hot `first` to one-hot `second`; the
+    embedding is linear in them, so this interpolates the two labels' embeddings."""
+    if isinstance(n_frames, bool) or not isinstance(n_frames, int) or not (
+            2 <= n_frames <= MAX_BLEND_FRAMES):
+        raise LatentiaError(f"a blend has 2 to {MAX_BLEND_FRAMES} frames; got {n_frames!r}")
+    if easing not in EASINGS:
+        raise LatentiaError(f"unknown easing {easing!r}; choose one of {EASINGS}")
+    t = ease(np.linspace(0.0, 1.0, n_frames), easing)[:, None]  # (n, 1)
+    ends = one_hot([first, second], count)  # (2, L)
+    return ((1.0 - t) * ends[0] + t * ends[1]).astype(np.float32)  # (n, L)
+
+
+def blend_labels(project: Project, code: np.ndarray, first: str | int, second: str | int,
+                 n_frames: int, easing: str = "linear") -> PathFrames:
+    """`n_frames` frames of one style (the code's z) as its label blends from `first` to
+    `second`: an animation like a path's (no map points), for the Canvas and the gallery."""
+    z = styles(project, code)[:1]  # (1, D)
+    weights = blend_weights(len(project.label_names), project.label_index(first),
+                            project.label_index(second), n_frames, easing)
+    codes = join_codes(np.repeat(z, n_frames, axis=0), weights)
+    return PathFrames(points=None, latents=frozen_array(codes),
+                      images=frozen_array(decode_latents(project, codes)), nearest=None)
+
+
+def label_blend_code(project: Project, code: np.ndarray, first: str | int, second: str | int,
+                     amount: float) -> np.ndarray:
+    """One code (D + L,): the style of `code` with `amount` (0..1) of the way from label
+    `first` to `second` (the Canvas slider)."""
+    if not (isinstance(amount, int | float) and 0.0 <= amount <= 1.0):
+        raise LatentiaError(f"a blend amount runs from 0 to 1; got {amount!r}")
+    count = len(project.label_names)
+    ends = one_hot([project.label_index(first), project.label_index(second)], count)
+    weights = ((1.0 - amount) * ends[0] + amount * ends[1])[None].astype(np.float32)
+    return join_codes(styles(project, code)[:1], weights)[0]
+
+
+def _generated(project: Project, codes: np.ndarray) -> GeneratedImages:
+    images = decode_latents(project, codes)
+    return GeneratedImages(frozen_array(codes, np.float32), frozen_array(images))

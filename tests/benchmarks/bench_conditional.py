@@ -1,0 +1,217 @@
+"""Conditional generation on the glyphs: is the letter drawn, is the font kept, does z leak?
+
+    .venv/bin/python -m tests.benchmarks.bench_conditional --glyphs ../scratch/data/glyphs \\
+        --work ../scratch/conditional/bench --steps 3600
+
+1. Fonts are split by a hash of their name: ~10 % are held out and never seen in training.
+2. A conditional project (default settings, labels from the letter folders) trains for about
+   `--steps` optimisation steps (the budget, in steps so that a shared machine cannot change it).
+3. A small CNN, trained from scratch on the real training glyphs, reads the letter of
+   (a) held-out real glyphs (its own accuracy), (b) N samples of every letter, (c) held-out
+   glyphs encoded with their letter and decoded as each of the 25 other letters.
+4. Leakage: a logistic-regression probe predicts the letter from the style z of training glyphs
+   and is scored on held-out fonts (chance 1/26).
+5. Pictures: "LATENTIA" in held-out fonts (real above, transferred from the font's "G" below),
+   one glyph under every label, and samples per letter.
+
+`--reuse` skips training when the project exists; `--calibrate` only measures steps per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from models.config import LabelConfig, ProjectConfig, TrainConfig
+from models.project import Project
+from models.transfer import with_label
+from tests.benchmarks.letter_classifier import LetterClassifier
+
+WORD = "LATENTIA"
+STYLE_LETTER = "G"  # not in the word: every letter of the word is a transfer
+SAMPLES_PER_LETTER = 40
+SOURCES_PER_FONT = 4  # source glyphs per held-out font for the transfer test
+
+
+def held_out(font: str, fraction: float) -> bool:
+    return int(hashlib.sha256(font.encode()).hexdigest()[:8], 16) / 2**32 < fraction
+
+
+def training_folder(glyphs: Path, target: Path, fraction: float) -> tuple[list[str], list[str]]:
+    """Links to the glyphs of the training fonts; returns (training fonts, held-out fonts)."""
+    letters = sorted(p.name for p in glyphs.iterdir() if p.is_dir())
+    fonts = sorted(p.stem for p in (glyphs / letters[0]).glob("*.png"))
+    train = [f for f in fonts if not held_out(f, fraction)]
+    if not target.exists():
+        for letter in letters:
+            (target / letter).mkdir(parents=True)
+            for font in train:
+                source = glyphs / letter / f"{font}.png"
+                if source.exists():
+                    (target / letter / f"{font}.png").symlink_to(source)
+    return train, [f for f in fonts if held_out(f, fraction)]
+
+
+def load(glyphs: Path, letter: str, font: str) -> np.ndarray | None:
+    path = glyphs / letter / f"{font}.png"
+    return np.asarray(Image.open(path).convert("RGB")) if path.exists() else None
+
+
+def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
+    path = args.work / "glyphs.latentia"
+    if args.reuse and path.exists():
+        return Project.open(path), json.loads((args.work / "training.json").read_text())
+    config = ProjectConfig(train=TrainConfig(epochs=1, seed=0),
+                           labels=LabelConfig("folders", adversary_weight=args.adversary))
+    project = Project.create(path, folder, config)
+    per_epoch = len(project.cache.split(0.08)[0]) // config.train.batch_size
+    epochs = max(1, round(args.steps / per_epoch))
+    cpu, wall = time.process_time(), time.perf_counter()
+    records = list(project.trainer(config.train.replace(epochs=epochs)).run())
+    last = [r for r in records if r.kind == "validation"][-1]
+    info = {"steps": last.step, "epochs": epochs, "cpu_seconds": time.process_time() - cpu,
+            "wall_seconds": time.perf_counter() - wall, "psnr_db": last.validation.psnr_db,
+            "label_accuracy": last.validation.label_accuracy,
+            "adversary_leakage": last.validation.label_leakage,
+            "adversary_weight": args.adversary}
+    (args.work / "training.json").write_text(json.dumps(info, indent=2))
+    return project, info
+
+
+def as_input(images: np.ndarray) -> np.ndarray:
+    return np.asarray(images, np.float32).transpose(0, 3, 1, 2) / 255.0  # (N, C, S, S)
+
+
+def generated_accuracy(project: Project, reader: LetterClassifier) -> float:
+    names = project.label_names
+    correct = 0
+    for index in range(len(names)):
+        images = project.sample(SAMPLES_PER_LETTER, temperature=1.0, seed=index, label=index)
+        correct += int((reader.predict(images) == index).sum())
+    return correct / (SAMPLES_PER_LETTER * len(names))
+
+
+def transfer_accuracy(project: Project, reader: LetterClassifier, glyphs: Path,
+                      fonts: list[str]) -> tuple[float, float]:
+    """(accuracy on other letters, accuracy when decoded as their own letter)."""
+    names, rng = project.label_names, np.random.default_rng(0)
+    other, own, counts = 0, 0, [0, 0]
+    for font in fonts:
+        for source in rng.choice(len(names), SOURCES_PER_FONT, replace=False):
+            pixels = load(glyphs, names[source], font)
+            if pixels is None:
+                continue
+            code, _ = project.encode(as_input(pixels[None]), [int(source)])
+            codes = np.concatenate([with_label(project, code, k) for k in range(len(names))])
+            predicted = reader.predict(project.decode(codes))
+            hits = predicted == np.arange(len(names))
+            own += int(hits[source])
+            other += int(hits.sum() - hits[source])
+            counts[0] += len(names) - 1
+            counts[1] += 1
+    return other / counts[0], own / counts[1]
+
+
+def style_codes(project: Project, glyphs: Path, fonts: list[str]) -> tuple[np.ndarray, ...]:
+    """Style z (M, D) and letters (M,) of every glyph of `fonts`."""
+    images, letters = [], []
+    for index, letter in enumerate(project.label_names):
+        for font in fonts:
+            pixels = load(glyphs, letter, font)
+            if pixels is not None:
+                images.append(pixels)
+                letters.append(index)
+    codes, _ = project.encode(as_input(np.stack(images)), letters)
+    return codes[:, :project.style_dim], np.asarray(letters)
+
+
+def leakage_probe(project: Project, glyphs: Path, train_fonts: list[str],
+                  test_fonts: list[str]) -> float:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    fit_fonts = list(rng.choice(train_fonts, min(len(train_fonts), 200), replace=False))
+    z_fit, y_fit = style_codes(project, glyphs, fit_fonts)
+    z_test, y_test = style_codes(project, glyphs, test_fonts)
+    scaler = StandardScaler().fit(z_fit)
+    probe = LogisticRegression(max_iter=2000, C=1.0).fit(scaler.transform(z_fit), y_fit)
+    return float(probe.score(scaler.transform(z_test), y_test))
+
+
+def grid(rows: list[np.ndarray], gap: int = 2) -> np.ndarray:
+    """Rows of uint8 images (n, S, S, C) -> one picture with white gaps."""
+    size, width = rows[0].shape[1], max(len(r) for r in rows)
+    canvas = np.full((len(rows) * (size + gap) + gap, width * (size + gap) + gap, 3), 255,
+                     np.uint8)
+    for i, row in enumerate(rows):
+        for j, image in enumerate(row):
+            y, x = gap + i * (size + gap), gap + j * (size + gap)
+            canvas[y:y + size, x:x + size] = image[..., :3]
+    return canvas
+
+
+def pictures(project: Project, glyphs: Path, fonts: list[str], out: Path) -> None:
+    from models.latent_map import decode_latents
+
+    names = project.label_names
+    word = [names.index(letter) for letter in WORD]
+    rows = []
+    for font in fonts:
+        style, real = load(glyphs, STYLE_LETTER, font), [load(glyphs, c, font) for c in WORD]
+        if style is None or any(r is None for r in real):
+            continue
+        code, _ = project.encode(as_input(style[None]), [names.index(STYLE_LETTER)])
+        made = decode_latents(project, np.concatenate([with_label(project, code, k)
+                                                       for k in word]))
+        rows += [np.stack([style, *real]), np.concatenate([np.full_like(style, 255)[None],
+                                                           made])]
+    Image.fromarray(grid(rows)).save(out / "conditional_latentia.png")
+    code, _ = project.encode(as_input(load(glyphs, STYLE_LETTER, fonts[0])[None]),
+                             [names.index(STYLE_LETTER)])
+    strip = decode_latents(project, np.concatenate([with_label(project, code, k)
+                                                    for k in range(len(names))]))
+    Image.fromarray(grid([strip[:13], strip[13:]])).save(out / "conditional_strip.png")
+    samples = [(project.sample(8, temperature=1.0, seed=k, label=k) * 255).round()
+               .astype(np.uint8).transpose(0, 2, 3, 1) for k in range(0, len(names), 3)]
+    Image.fromarray(grid(samples)).save(out / "conditional_samples.png")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--glyphs", type=Path, required=True)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--steps", type=int, default=3600)
+    parser.add_argument("--adversary", type=float, default=LabelConfig.adversary_weight)
+    parser.add_argument("--held-out", type=float, default=0.1)
+    parser.add_argument("--pictures", type=Path, default=Path("docs/images"))
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    args.work.mkdir(parents=True, exist_ok=True)
+    train_fonts, test_fonts = training_folder(args.glyphs, args.work / "train", args.held_out)
+    print(f"{len(train_fonts)} training fonts, {len(test_fonts)} held out")
+    project, info = train(args, args.work / "train")
+    print("training:", json.dumps(info))
+    reader = LetterClassifier.fit(args.glyphs, train_fonts, project.label_names)
+    results = {**info, "classifier_on_held_out_real": reader.accuracy(args.glyphs, test_fonts),
+               "generated": generated_accuracy(project, reader)}
+    results["transferred"], results["reconstructed"] = transfer_accuracy(
+        project, reader, args.glyphs, test_fonts)
+    results["probe_on_z"] = leakage_probe(project, args.glyphs, train_fonts, test_fonts)
+    print(json.dumps(results, indent=2))
+    (args.work / "results.json").write_text(json.dumps(results, indent=2))
+    args.pictures.mkdir(parents=True, exist_ok=True)
+    pictures(project, args.glyphs, test_fonts[:8], args.pictures)
+
+
+if __name__ == "__main__":
+    main()
