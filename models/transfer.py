@@ -8,7 +8,7 @@ so all of these are edits of the label part of codes that are then decoded:
     strip = label_strip(project, code)               # that style under every label, in order
     frames = blend_labels(project, code, "A", "B", 48)   # the style morphing from A to B
 
-Images are uint8 (M, S, S, C), as `models.mapping` returns them.
+Images are uint8 (M, S, S, C), as `models.latent_map` returns them.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import numpy as np
 
 from models.errors import LatentiaError
 from models.labels import join_codes, one_hot
-from models.latent_map.maths.interpolation import EASINGS, ease
 from models.latent_map.decoding import PathFrames, decode_latents
 from models.latent_map.generate import DEFAULT_TEMPERATURE, GeneratedImages
+from models.latent_map.maths.interpolation import EASINGS, ease
 from models.records import frozen_array
 
 if TYPE_CHECKING:

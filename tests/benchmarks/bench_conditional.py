@@ -26,6 +26,8 @@ import os
 import time
 from pathlib import Path
 
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle threads sleep: CPU time is work
+
 import numpy as np
 import torch
 from PIL import Image
@@ -77,7 +79,8 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
     cpu, wall = time.process_time(), time.perf_counter()
     records = list(project.trainer(config.train.replace(epochs=epochs)).run())
     last = [r for r in records if r.kind == "validation"][-1]
-    info = {"steps": last.step, "epochs": epochs, "cpu_seconds": time.process_time() - cpu,
+    info = {"steps": last.step, "epochs": epochs, "threads": args.threads,
+            "cpu_seconds": time.process_time() - cpu,
             "wall_seconds": time.perf_counter() - wall, "psnr_db": last.validation.psnr_db,
             "label_accuracy": last.validation.label_accuracy,
             "adversary_leakage": last.validation.label_leakage,
@@ -193,9 +196,11 @@ def main() -> None:
     parser.add_argument("--adversary", type=float, default=LabelConfig.adversary_weight)
     parser.add_argument("--held-out", type=float, default=0.1)
     parser.add_argument("--pictures", type=Path, default=Path("docs/images"))
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (1: least waste on a machine shared with others)")
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
-    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    torch.set_num_threads(args.threads)
     args.work.mkdir(parents=True, exist_ok=True)
     train_fonts, test_fonts = training_folder(args.glyphs, args.work / "train", args.held_out)
     print(f"{len(train_fonts)} training fonts, {len(test_fonts)} held out")
