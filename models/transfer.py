@@ -22,6 +22,7 @@ from models.labels import join_codes, one_hot
 from models.latent_map.decoding import PathFrames, decode_latents
 from models.latent_map.generate import DEFAULT_TEMPERATURE, GeneratedImages
 from models.latent_map.maths.interpolation import EASINGS, ease
+from models.pixels import to_model_input
 from models.records import frozen_array
 
 if TYPE_CHECKING:
@@ -70,8 +71,7 @@ def encode_image(project: Project, pixels: np.ndarray, label: str | int | None =
         raise LatentiaError(f"an image must be uint8 with shape {expected}; got "
                             f"{image.dtype} {image.shape}")
     index = -1 if label is None else project.label_index(label)
-    means, _logvar = project.encode(image[None].transpose(0, 3, 1, 2) / np.float32(255.0),
-                                    [index])
+    means, _logvar = project.encode(to_model_input(image), [index])
     return means[0]
 
 

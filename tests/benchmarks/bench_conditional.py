@@ -33,6 +33,8 @@ import torch
 from PIL import Image
 
 from models.config import LabelConfig, ProjectConfig, TrainConfig
+from models.pixels import to_model_input as as_input
+from models.pixels import to_uint8_images
 from models.project import Project
 from models.transfer import with_label
 from tests.benchmarks.letter_classifier import LetterClassifier
@@ -87,10 +89,6 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
             "adversary_weight": args.adversary}
     (args.work / "training.json").write_text(json.dumps(info, indent=2))
     return project, info
-
-
-def as_input(images: np.ndarray) -> np.ndarray:
-    return np.asarray(images, np.float32).transpose(0, 3, 1, 2) / 255.0  # (N, C, S, S)
 
 
 def generated_accuracy(project: Project, reader: LetterClassifier) -> float:
@@ -183,8 +181,8 @@ def pictures(project: Project, glyphs: Path, fonts: list[str], out: Path) -> Non
     strip = decode_latents(project, np.concatenate([with_label(project, code, k)
                                                     for k in range(len(names))]))
     Image.fromarray(grid([strip[:13], strip[13:]])).save(out / "conditional_strip.png")
-    samples = [(project.sample(8, temperature=1.0, seed=k, label=k) * 255).round()
-               .astype(np.uint8).transpose(0, 2, 3, 1) for k in range(0, len(names), 3)]
+    samples = [to_uint8_images(project.sample(8, temperature=1.0, seed=k, label=k))
+               for k in range(0, len(names), 3)]
     Image.fromarray(grid(samples)).save(out / "conditional_samples.png")
 
 
