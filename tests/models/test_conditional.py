@@ -197,3 +197,17 @@ def test_a_flat_folder_trains_unconditionally(tmp_path, shape_folder):
     project = Project.create(tmp_path / "flat.latentia", flat, labelled_config(epochs=1))
     assert project.labels is None and project.config.labels.source == "none"
     assert project.latent_dim == 8 and not (project.path / LABELS_FILE).exists()
+
+
+def test_the_sharpen_stage_and_the_learned_prior_work_with_labels(tmp_path):
+    """Both decode codes that no image gave (critic samples, prior samples): with labels."""
+    folder = make_labelled_folder(tmp_path / "shapes", per_label=6, unlabelled=2)
+    config = labelled_config(epochs=3)
+    config = config.replace(train=config.train.replace(sharpen="auto", prior="diffusion"))
+    project = Project.create(tmp_path / "p.latentia", folder, config)
+    records = list(project.trainer().run())
+    assert any(r.kind == "stage" for r in records) and records[-1].kind == "done"
+    prior = Project.open(project.path)._model().prior
+    assert type(prior).__name__ == "DiffusionPrior" and prior.latent_dim == 8
+    made = generate_label(project, "circle", 3, seed=0)
+    assert made.latents.shape == (3, 11) and made.images.shape == (3, 32, 32, 3)
