@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -68,3 +70,40 @@ def test_bad_path_input():
         resample_path(np.zeros((0, 2)), 5)
     with pytest.raises(LatentiaError, match="smoothing"):
         resample_path([[0, 0], [1, 1]], 5, smoothing=-1)
+
+
+def _distance_to_polyline(points: np.ndarray, polyline: np.ndarray) -> np.ndarray:
+    """Distance (N,) from each of `points` (N, 2) to the nearest segment of `polyline` (K, 2)."""
+    best = np.full(len(points), np.inf)
+    for start, end in itertools.pairwise(polyline):
+        along = np.clip((points - start) @ (end - start) / np.sum((end - start) ** 2), 0, 1)
+        nearest = start + along[:, None] * (end - start)  # (N, 2)
+        best = np.minimum(best, np.linalg.norm(points - nearest, axis=1))
+    return best
+
+
+@pytest.mark.parametrize("smoothing", [0.001, 0.01, 0.1, 0.5, 2.0])
+@pytest.mark.parametrize("waypoints", [
+    [[0.0, 0.0], [1.0, 0.0], [1.0, 10.0]],  # a short leg, then a long one
+    [[0.0, 0.0], [10.0, 0.0], [10.0, 1.0], [0.0, 1.0]],  # a hairpin
+    [[0.0, 0.0], [5.0, 0.0], [5.0, 5.0], [0.0, 5.0], [0.0, 10.0]],  # a zig-zag
+])
+def test_smoothing_few_waypoints_rounds_corners_without_overshooting(waypoints, smoothing):
+    # A path of a few waypoints (what the Map panel saves) used to become the polynomial through
+    # them: with a short leg before a long one it swung 2.3 units past a waypoint 1 unit away.
+    drawn = np.array(waypoints)
+    frames = resample_path(drawn, 60, smoothing=smoothing).astype(np.float64)
+    diagonal = np.linalg.norm(drawn.max(axis=0) - drawn.min(axis=0))
+    outside = np.maximum(drawn.min(axis=0) - frames, frames - drawn.max(axis=0)).max()
+    assert outside < 0.05 * diagonal
+    assert _distance_to_polyline(frames, drawn).max() < 0.15 * diagonal
+    np.testing.assert_allclose(frames[[0, -1]], drawn[[0, -1]], atol=1e-6)
+
+
+def test_slight_smoothing_passes_close_to_every_waypoint():
+    drawn = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 10.0], [6.0, 10.0]])
+    curve = resample_path(drawn, 400, smoothing=0.003).astype(np.float64)
+    diagonal = np.linalg.norm(drawn.max(axis=0) - drawn.min(axis=0))
+    for waypoint in drawn[1:-1]:
+        assert np.linalg.norm(curve - waypoint, axis=1).min() < 0.03 * diagonal
+    assert _distance_to_polyline(curve, drawn).max() < 0.03 * diagonal

@@ -14,6 +14,10 @@ log = logging.getLogger(__name__)
 
 DENSE_SAMPLES_PER_FRAME = 16  # spline evaluations per output frame for the arc-length table
 MIN_DENSE_SAMPLES = 512
+# Points along the drawn polyline that the smoothing spline is fitted to. A path of a few
+# waypoints fitted directly leaves the spline no interior knots: it becomes the polynomial
+# through the waypoints, which swings far past them when the legs differ in length.
+FIT_SAMPLES = 256
 ENDPOINT_WEIGHT = 1e3  # spline weight of the first and last drawn points: keeps them in place
 
 
@@ -22,9 +26,11 @@ def resample_path(points: np.ndarray, n_frames: int, smoothing: float = 0.0) -> 
 
     `points` (K, 2) is the path in drawing order. `smoothing` 0 keeps the polyline through the
     points; > 0 fits a smoothing cubic B-spline (Dierckx 1993, via `scipy.interpolate.splprep`)
-    whose RMS distance from the drawn points may reach `smoothing` times the path's bounding-box
-    diagonal. Consecutive duplicates are ignored; a path of one distinct point gives
-    `n_frames` copies of it. The first and last frames are exactly the drawn endpoints.
+    to points spread evenly along that polyline, so its RMS distance from the drawn path may
+    reach `smoothing` times the path's bounding-box diagonal: corners are rounded, the curve
+    never swings out past the waypoints. Consecutive duplicates are ignored; a path of one
+    distinct point gives `n_frames` copies of it. The first and last frames are exactly the
+    drawn endpoints.
     """
     coords = as_points(points, "path points", min_rows=1)
     if isinstance(n_frames, bool) or not isinstance(n_frames, (int, np.integer)) or n_frames < 1:
@@ -54,8 +60,18 @@ def _drop_repeats(coords: np.ndarray) -> np.ndarray:
     return coords[keep]
 
 
-def _smoothed(coords: np.ndarray, n_frames: int, smoothing: float) -> np.ndarray:
-    """A dense polyline (S, 2) sampling a smoothing spline through `coords` (K, 2)."""
+def _along_polyline(coords: np.ndarray, count: int) -> np.ndarray:
+    """The drawn points (K, 2) plus `count` points evenly spaced along their polyline, in
+    order: (M, 2) with K <= M <= K + count, every segment sampled in proportion to its length."""
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(coords, axis=0), axis=1))])
+    positions = np.union1d(arc, np.linspace(0.0, arc[-1], count))  # sorted, duplicates dropped
+    return np.column_stack([np.interp(positions, arc, coords[:, 0]),
+                            np.interp(positions, arc, coords[:, 1])])
+
+
+def _smoothed(drawn: np.ndarray, n_frames: int, smoothing: float) -> np.ndarray:
+    """A dense polyline (S, 2) sampling a smoothing spline along `drawn` (K, 2)."""
+    coords = _along_polyline(drawn, FIT_SAMPLES)  # (M, 2)
     count = coords.shape[0]
     degree = min(3, count - 1)  # splprep needs more points than the spline degree
     diagonal = float(np.linalg.norm(coords.max(axis=0) - coords.min(axis=0)))
@@ -68,7 +84,7 @@ def _smoothed(coords: np.ndarray, n_frames: int, smoothing: float) -> np.ndarray
         tck, _ = splprep(coords.T, w=weights, s=target, k=degree)
     except (ValueError, TypeError) as exc:  # e.g. a path that folds back on itself exactly
         log.debug("spline smoothing failed (%s); using the drawn polyline", exc)
-        return coords
+        return drawn
     samples = max(MIN_DENSE_SAMPLES, DENSE_SAMPLES_PER_FRAME * n_frames)
     x, y = splev(np.linspace(0.0, 1.0, samples), tck)
     return np.column_stack([x, y])  # (S, 2)

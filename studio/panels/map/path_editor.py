@@ -24,9 +24,9 @@ SIMPLIFY_PX = 5.0  # drawn strokes are kept to within this many screen pixels
 STROKE_STEP_PX = 2.0  # cursor moves shorter than this add no stroke point
 INSERT_RADIUS_PX = 10.0  # double-clicks this close to the line insert a waypoint
 # Spline smoothing of "Smooth" paths (models.latent_map.maths.resample_path): the RMS distance from
-# the waypoints may be 0.1% of the path's size, so the curve still passes through them (and
-# through the images they are snapped to), only without corners.
-SMOOTHING = 0.001
+# the drawn lines may be 0.5% of the path's size: corners visibly round, and the curve passes
+# within about 3% of the path's size of every waypoint (and of the images they are snapped to).
+SMOOTHING = 0.005
 
 
 class PathEditor(QObject):
