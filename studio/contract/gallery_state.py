@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.contract.gallery_records import ExportCapabilities, GalleryListing, RemixRecord
+from studio.contract.gallery_records import (
+    ExportCapabilities,
+    GalleryChangeDone,
+    GalleryListing,
+    RemixRecord,
+)
 from studio.contract.map_state import MapState
 
 
@@ -43,6 +48,10 @@ class GalleryState(QObject):
 
     # --- reports, worker -> hub (queued); the hub keeps them, then announces --------------
     sig_listing_reported = Signal(object)
+    sig_change_reported = Signal(object, object)
+    """(GalleryListing, GalleryChangeDone): a change made and the listing that shows it, one
+    report so no panel sees the new listing before Undo names the change (a Ctrl+Z then would
+    undo the step before it)."""
     sig_capabilities_reported = Signal(object)
 
     # --- announcements, hub -> panels (the hub is up to date when they arrive) -----------
@@ -53,7 +62,8 @@ class GalleryState(QObject):
 
     # --- other results, worker -> UI (queued) ---------------------------------------------
     sig_change_done = Signal(object)
-    """GalleryChangeDone: a new undoable step (also for adds from the Canvas)."""
+    """GalleryChangeDone: a new undoable step (also for adds from the Canvas), announced right
+    after the sig_listing that shows it."""
     sig_history_reset = Signal()
     """Earlier tokens are gone (another project, or an undo failed): clear the undo stack."""
     sig_export_confirm = Signal(object)
@@ -75,6 +85,7 @@ class GalleryState(QObject):
         self.listing = GalleryListing(unavailable="No project is open.")
         self.capabilities: ExportCapabilities | None = None
         self.sig_listing_reported.connect(self._on_listing_reported)
+        self.sig_change_reported.connect(self._on_change_reported)
         self.sig_capabilities_reported.connect(self._on_capabilities_reported)
         self.sig_remix_located.connect(self._on_remix_located)
 
@@ -102,6 +113,10 @@ class GalleryState(QObject):
     def _on_listing_reported(self, listing: GalleryListing) -> None:
         self.listing = listing
         self.sig_listing.emit(listing)
+
+    def _on_change_reported(self, listing: GalleryListing, done: GalleryChangeDone) -> None:
+        self._on_listing_reported(listing)
+        self.sig_change_done.emit(done)
 
     def _on_capabilities_reported(self, capabilities: ExportCapabilities) -> None:
         self.capabilities = capabilities

@@ -10,10 +10,15 @@ import pytest
 from PIL import Image
 
 import models.export.gif as gif_module
+import studio.backend.gallery.service as gallery_service
 from models.export import read_provenance
 from models.gallery import Gallery, to_uint8_images
 from models.project import Project
-from studio.contract.gallery_records import GalleryExportRequest, RegenerateRequest
+from studio.contract.gallery_records import (
+    GalleryChangeDone,
+    GalleryExportRequest,
+    RegenerateRequest,
+)
 from studio.panels.gallery.dialogs import OverwriteDialog, RegenerateDialog
 from studio.panels.gallery.export_dialog import ExportDialog
 from studio.panels.gallery.panel import GalleryPanel
@@ -96,8 +101,16 @@ def test_add_rename_delete_reorder_undo_and_redo(qtbot, state, panel, project_pa
     assert [i.name for i in Gallery.open(project_path).items] == ["c", "bee"]  # on disk
 
 
-def test_reorder_by_drop_and_undo(qtbot, state, panel):
+def test_reorder_by_drop_and_undo(qtbot, state, panel, monkeypatch):
     ids = [add_item(qtbot, state, name, seed=i) for i, name in enumerate("abc")]
+
+    def slow_change_done(*args):  # a worker descheduled on a busy machine
+        time.sleep(0.3)
+        return GalleryChangeDone(*args)
+
+    # The new listing and its undo step used to reach the UI as two events: a check (or a
+    # Ctrl+Z) between them saw the reordered items while Undo still named the add of "c".
+    monkeypatch.setattr(gallery_service, "GalleryChangeDone", slow_change_done)
     panel.grid.sig_reorder.emit((ids[2], ids[0], ids[1]))
     wait_names(qtbot, state, ["c", "a", "b"])
     assert panel.undo.stack.undoText() == "Reorder items"

@@ -182,8 +182,8 @@ class GalleryService(QObject):
             return
         self._forget_rendered(edits)
         token = self.history.record(edits)
-        self.publish()
-        self._signals.sig_change_done.emit(GalleryChangeDone(token, label, item_ids))
+        self._signals.sig_change_reported.emit(self._listing(),
+                                               GalleryChangeDone(token, label, item_ids))
 
     def apply_all(self, steps: list[Callable[[], GalleryEdit]], label: str,
                   item_ids: tuple[str, ...]) -> None:
