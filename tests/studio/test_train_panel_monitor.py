@@ -62,6 +62,23 @@ def test_history_of_opened_project_is_plotted(panel, state):
     np.testing.assert_allclose(y, np.arange(1, 9) / 100)
 
 
+def test_fractions_of_an_epoch_read_as_they_are(panel, state, qtbot):
+    # pyqtgraph rescaled a first epoch's 0.01..0.08 to 10..80 and labelled the axis
+    # "epoch (x0.001)".
+    history = tuple(TrainProgress("step", s, s / 100, 40, train=metrics(float(s)))
+                    for s in range(1, 9))
+    panel.resize(1200, 800)
+    panel.show()
+    state.sig_project_reported.emit(project_info(trained_steps=8, history=history,
+                                                path="/p/other.latentia"))
+    for metric in ("recon", "kl", "total"):
+        axis = panel.monitor.charts.plot(metric).getAxis("bottom")
+        qtbot.waitUntil(lambda a=axis: a.range[1] < 1, timeout=2000)
+        assert "x0" not in axis.labelString()
+        assert max(value for _, values in axis.tickValues(*axis.range, 400)
+                   for value in values) < 1
+
+
 def test_log_scale_toggle(panel):
     charts = panel.monitor.charts
     charts.log_scale.setChecked(True)

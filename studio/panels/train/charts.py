@@ -70,8 +70,9 @@ class LossCharts(QWidget):
         for column, metric in enumerate(CHART_METRICS):
             plot = self._graphics.addPlot(row=0, col=column, title=metric.title)
             plot.setLabel("left", metric.unit)
-            plot.getAxis("left").enableAutoSIPrefix(False)  # "(x0.001)" confuses more than helps
             plot.setLabel("bottom", "epoch")
+            for side in ("left", "bottom"):  # "epoch (x0.001)" under 0.2 confuses more than helps
+                plot.getAxis(side).enableAutoSIPrefix(False)
             # No grid: pyqtgraph paints translucent grid lines through the axes, which costs
             # ~30 ms a frame at this size (tests/benchmarks/bench_train_charts.py).
             plot.setMenuEnabled(False)
