@@ -7,6 +7,7 @@ in a file are ignored so newer projects still open, missing keys take the defaul
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -18,6 +19,11 @@ UPSAMPLING = ("transposed", "resize")
 # folder path (nested folders as distinct labels), or names the user gave to images.
 LABEL_SOURCES = ("none", "folders", "paths", "manual")
 MAX_LABELS = 1000  # an embedding row per label; beyond this a label is no longer a "kind"
+LATENT_DIM_RANGE = (2, 1024)
+WIDTH_RANGE = (4, 256)
+MAX_EPOCHS = 100_000  # far past convergence even for a handful of images
+MAX_MINUTES = 525_600.0  # a year
+MAX_SEED = 2**32 - 1  # what numpy and torch both accept
 
 
 class _JsonRecord:
@@ -90,10 +96,12 @@ class VAEConfig(_JsonRecord):
         _check_preset(self.image_size)
         if self.channels not in (1, 3, 4):
             raise ValueError(f"channels must be 1, 3 or 4, not {self.channels}")
-        if not 2 <= self.latent_dim <= 1024:
-            raise ValueError(f"latent size must be in 2..1024, not {self.latent_dim}")
-        if not 4 <= self.width <= 256:
-            raise ValueError(f"width must be in 4..256, not {self.width}")
+        low, high = LATENT_DIM_RANGE
+        if not low <= self.latent_dim <= high:
+            raise ValueError(f"latent size must be in {low}..{high}, not {self.latent_dim}")
+        low, high = WIDTH_RANGE
+        if not low <= self.width <= high:
+            raise ValueError(f"width must be in {low}..{high}, not {self.width}")
         if self.upsample not in UPSAMPLING:
             raise ValueError(f"upsample must be one of {UPSAMPLING}, not {self.upsample!r}")
         if not 0 <= self.labels <= MAX_LABELS or self.labels == 1:
@@ -137,12 +145,17 @@ class TrainConfig(_JsonRecord):
     def __post_init__(self) -> None:
         if self.epochs is None and self.minutes is None:
             raise ValueError("set a number of epochs or a number of minutes")
-        if self.epochs is not None and self.epochs < 1:
-            raise ValueError("epochs must be at least 1")
-        if self.minutes is not None and self.minutes <= 0:
-            raise ValueError("minutes must be positive")
-        if self.beta < 0:
-            raise ValueError("beta must not be negative")
+        if self.epochs is not None and not 1 <= self.epochs <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be from 1 to {MAX_EPOCHS:,}, not {self.epochs}")
+        if self.minutes is not None and not 0 < self.minutes <= MAX_MINUTES:  # NaN fails too
+            raise ValueError(f"minutes must be above 0 and at most {MAX_MINUTES:g}, "
+                             f"not {self.minutes}")
+        if not (math.isfinite(self.beta) and self.beta >= 0):
+            raise ValueError(f"beta must be a number of at least 0, not {self.beta}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch size must be at least 1, not {self.batch_size}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed must be from 0 to {MAX_SEED}, not {self.seed}")
         if min(self.focal_frequency, self.fft_amplitude, self.msssim_l1) < 0:
             raise ValueError("sharpness loss weights must not be negative")
         if self.device not in DEVICES:

@@ -10,6 +10,7 @@ label with the style, and style transfer is replacing the label part of a code.
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 import torch
@@ -131,8 +132,9 @@ class InferenceModel:
         `label` (an index, or one index per sample), else labels drawn uniformly at random."""
         if n < 1:
             raise LatentiaError("ask for at least one sample")
-        if temperature < 0:
-            raise LatentiaError("temperature must not be negative")
+        if not (math.isfinite(temperature) and temperature >= 0):  # NaN or inf: garbage images
+            raise LatentiaError(f"temperature must be a finite number of at least 0, "
+                                f"not {temperature}")
         source = self.prior if prior == "fitted" else LatentPrior.standard_normal(
             self.config.latent_dim)
         z = source.sample(n, temperature=temperature, seed=seed)

@@ -7,26 +7,21 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
-
+from models.cli import arguments
 from models.cli.train_command import add_train  # noqa: F401  (re-exported for the parser)
-from models.config import RESOLUTION_PRESETS, IngestConfig
-from models.errors import IngestError, LatentiaError
+from models.config import FIT_MODES, RESOLUTION_PRESETS, IngestConfig
+from models.errors import IngestError
 
 
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def add_ingest_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--size", type=int, default=64, choices=RESOLUTION_PRESETS,
-                        help="training resolution in pixels (default 64)")
-    parser.add_argument("--keep-alpha", action="store_true",
+def add_ingest_options(parser: argparse.ArgumentParser, *, defaults: bool = True) -> None:
+    """--size, --keep-alpha, --fit; with `defaults=False` an option not given stays None (so
+    `train --resume` can tell a repeated setting from a changed one)."""
+    parser.add_argument("--size", type=int, choices=RESOLUTION_PRESETS,
+                        default=IngestConfig.image_size if defaults else None,
+                        help=f"training resolution in pixels (default {IngestConfig.image_size})")
+    parser.add_argument("--keep-alpha", action="store_true", default=False if defaults else None,
                         help="keep transparency and train on RGBA images")
-    parser.add_argument("--fit", choices=("crop", "pad"), default="crop",
+    parser.add_argument("--fit", choices=FIT_MODES, default=IngestConfig.fit if defaults else None,
                         help="centre-crop (default) or pad images to a square")
 
 
@@ -88,46 +83,28 @@ def run_info(args: argparse.Namespace) -> int:
 def add_sample(sub) -> None:
     parser = sub.add_parser("sample", help="write a grid of random samples to a PNG")
     parser.add_argument("project", type=Path)
-    parser.add_argument("-n", type=positive_int, default=16, help="number of samples (16)")
-    parser.add_argument("--out", type=Path, required=True, help="PNG file to write")
-    parser.add_argument("--temperature", type=float, default=1.0,
+    parser.add_argument("-n", type=arguments.samples, default=16,
+                        help=f"number of samples, 1 to {arguments.MAX_SAMPLES} (16)")
+    parser.add_argument("--out", type=Path, required=True,
+                        help="PNG file to write; it carries the samples' latent codes, the "
+                             "model, seed and temperature, so it can be remixed")
+    parser.add_argument("--temperature", type=arguments.temperature, default=1.0,
                         help="spread of the samples: lower = safer, higher = wilder (1.0)")
-    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--seed", type=arguments.seed, default=None,
+                        help="draw the same samples again (default: a new seed, printed)")
     parser.add_argument("--prior", choices=("fitted", "normal"), default="fitted",
                         help="sample the density fitted to your images (default) or N(0, I)")
     parser.add_argument("--label", default=None,
                         help="draw every sample with this label (models trained with --labels;"
                              " default: random labels)")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
     parser.set_defaults(run=run_sample)
 
 
-def image_grid(images: np.ndarray, columns: int, spacing: int = 2) -> np.ndarray:
-    """float (N, C, S, S) in [0, 1] -> uint8 (H, W, C) grid with white (opaque) gaps."""
-    import torch
-    from torchvision.utils import make_grid
-
-    from models.pixels import to_uint8_images
-
-    grid = make_grid(torch.from_numpy(images), nrow=columns, padding=spacing, pad_value=1.0)
-    return to_uint8_images(grid.numpy()[None])[0]  # (H, W, C)
-
-
 def run_sample(args: argparse.Namespace) -> int:
-    from PIL import Image
+    from models.cli.sampling import write_sample_grid
 
-    from models.fileio import atomic_path
-    from models.project import open_project
-
-    if args.out.suffix.lower() != ".png":
-        raise LatentiaError("the output must be a .png file")
-    project = open_project(args.project)
-    images = project.sample(args.n, temperature=args.temperature, seed=args.seed,
-                            prior=args.prior, label=args.label)
-    grid = image_grid(images, columns=math.ceil(math.sqrt(args.n)))
-    mode = {1: "L", 3: "RGB", 4: "RGBA"}[grid.shape[2]]
-    with atomic_path(args.out) as tmp:
-        Image.fromarray(grid.squeeze(-1) if mode == "L" else grid, mode).save(tmp, format="PNG")
-    print(f"wrote {args.n} samples to {args.out}")
+    write_sample_grid(args)
     return 0
 
 

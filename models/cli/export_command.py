@@ -47,7 +47,7 @@ class ExportPlan:
 
 
 def add_export(sub) -> None:
-    from models.cli.commands import positive_int
+    from models.cli import arguments
 
     parser = sub.add_parser(
         "export", help="write an interpolation, a map path or a gallery item to a GIF, "
@@ -64,7 +64,7 @@ def add_export(sub) -> None:
                       help="a model trained with labels: the image's style as its label "
                            "blends from LABEL_A to LABEL_B")
     made = parser.add_argument_group("how frames are made")
-    made.add_argument("--frames", type=positive_int,
+    made.add_argument("--frames", type=arguments.frames,
                       help=f"frames of a --between, --blend-labels or --path animation "
                            f"({DEFAULT_FRAMES}; a path file's own count)")
     made.add_argument("--mode", choices=INTERPOLATION_MODES, default="slerp",
@@ -78,15 +78,15 @@ def add_export(sub) -> None:
     for option in OUTPUTS:
         out.add_argument(f"--{option.replace('_', '-')}", type=Path,
                          metavar="DIR" if option == "frames_dir" else "FILE")
-    _add_write_options(parser, positive_int)
+    _add_write_options(parser, arguments.frames)
     parser.set_defaults(run=run_export)
 
 
-def _add_write_options(parser: argparse.ArgumentParser, positive_int) -> None:
+def _add_write_options(parser: argparse.ArgumentParser, columns) -> None:
     options = parser.add_argument_group("output settings")
     options.add_argument("--sheet", action="store_true",
                          help="with --png: every frame on one sprite sheet")
-    options.add_argument("--columns", type=positive_int, help="sprite sheet columns")
+    options.add_argument("--columns", type=columns, help="sprite sheet columns")
     options.add_argument("--fps", type=float, help=f"frames per second ({DEFAULT_FPS:g})")
     options.add_argument("--loop", type=int,
                          help="plays of the animation: 0 forever (default), 1 once, n times")

@@ -7,38 +7,62 @@ Ctrl-C (or SIGTERM) stops after the current step and writes a checkpoint, so
 from __future__ import annotations
 
 import argparse
+import contextlib
+import shutil
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from models.config import LabelConfig, ProjectConfig, TrainConfig, VAEConfig
+from models.cli import EXIT_INTERRUPTED
+from models.config import DEVICES, IngestConfig, LabelConfig, ProjectConfig, TrainConfig, VAEConfig
 from models.errors import LatentiaError
+
+# Settings a project keeps for life: on --resume each may be repeated, but not changed.
+# (option, argparse dest, default for a new project, the project's value)
+KEPT_SETTINGS = (
+    ("--size", "size", IngestConfig.image_size, lambda c: c.ingest.image_size),
+    ("--keep-alpha", "keep_alpha", False, lambda c: c.ingest.keep_alpha),
+    ("--fit", "fit", IngestConfig.fit, lambda c: c.ingest.fit),
+    ("--latent-dim", "latent_dim", VAEConfig.latent_dim, lambda c: c.vae.latent_dim),
+    ("--width", "width", VAEConfig.width, lambda c: c.vae.width),
+    ("--batch-size", "batch_size", TrainConfig.batch_size, lambda c: c.train.batch_size),
+    ("--beta", "beta", TrainConfig.beta, lambda c: c.train.beta),
+    ("--seed", "seed", TrainConfig.seed, lambda c: c.train.seed),
+)
 
 
 def add_train(sub) -> None:
-    from models.cli.commands import add_ingest_options, positive_int
+    from models.cli import arguments
+    from models.cli.commands import add_ingest_options
 
     parser = sub.add_parser("train", help="train a model on a folder of images")
     parser.add_argument("folder", type=Path, help="folder of images (searched recursively)")
     parser.add_argument("--out", type=Path, required=True, help="project folder to write")
-    add_ingest_options(parser)
-    parser.add_argument("--latent-dim", type=positive_int, default=128)
-    parser.add_argument("--width", type=positive_int, default=VAEConfig.width,
-                        help="channels of the first network stage")
+    add_ingest_options(parser, defaults=False)
+    parser.add_argument("--latent-dim", type=arguments.latent_dim,
+                        help=f"numbers describing one image ({VAEConfig.latent_dim})")
+    parser.add_argument("--width", type=arguments.width,
+                        help=f"channels of the first network stage ({VAEConfig.width})")
     length = parser.add_mutually_exclusive_group()
-    length.add_argument("--epochs", type=positive_int, help="train for this many epochs")
-    length.add_argument("--minutes", type=float, help="train for this many minutes")
-    parser.add_argument("--batch-size", type=positive_int, default=TrainConfig.batch_size)
-    parser.add_argument("--beta", type=float, default=1.0,
-                        help="KL weight: lower = sharper, less varied (1.0)")
-    parser.add_argument("--labels", choices=("none", "folders", "paths"), default="none",
+    length.add_argument("--epochs", type=arguments.epochs,
+                        help=f"train for this many epochs ({TrainConfig.epochs})")
+    length.add_argument("--minutes", type=arguments.minutes, help="train for this many minutes")
+    parser.add_argument("--batch-size", type=arguments.batch_size,
+                        help=f"images per step ({TrainConfig.batch_size})")
+    parser.add_argument("--beta", type=arguments.beta,
+                        help=f"KL weight: lower = sharper, less varied ({TrainConfig.beta:g})")
+    parser.add_argument("--device", choices=DEVICES,
+                        help="auto (default: CUDA, then Apple MPS, then CPU), cpu, cuda or mps")
+    parser.add_argument("--seed", type=arguments.seed,
+                        help=f"same seed and settings, same model ({TrainConfig.seed})")
+    parser.add_argument("--labels", choices=("none", "folders", "paths"),
                         help="condition on labels: 'folders' = each top-level subfolder is a "
                              "label, 'paths' = each subfolder path is one (nested folders "
                              "apart); images outside subfolders are unlabelled (default none)")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", action="store_true",
-                        help="continue training an existing project from its last checkpoint")
+                        help="continue training an existing project from its last checkpoint "
+                             "(its settings stay; --epochs/--minutes then mean more training)")
     parser.add_argument("--sharpen", action="store_true",
                         help="with --resume: sharpen a trained model now (adversarial stage; "
                              "for a third of its training length unless --epochs/--minutes)")
@@ -46,26 +70,63 @@ def add_train(sub) -> None:
     parser.set_defaults(run=run_train)
 
 
-def train_config_from(args: argparse.Namespace) -> TrainConfig:
+def new_project_config(args: argparse.Namespace) -> ProjectConfig:
+    """The settings of a new project: what was given, the defaults for the rest."""
+    given = {dest: default if getattr(args, dest) is None else getattr(args, dest)
+             for _option, dest, default, _value in KEPT_SETTINGS}
     epochs = args.epochs if args.epochs or args.minutes else TrainConfig.epochs
     try:
-        return TrainConfig(epochs=None if args.minutes else epochs, minutes=args.minutes,
-                           batch_size=args.batch_size, beta=args.beta, device=args.device,
-                           seed=args.seed)
+        ingest = IngestConfig(image_size=given["size"], keep_alpha=given["keep_alpha"],
+                              fit=given["fit"])
+        vae = VAEConfig(image_size=ingest.image_size, channels=ingest.channels,
+                        latent_dim=given["latent_dim"], width=given["width"])
+        train = TrainConfig(epochs=None if args.minutes else epochs, minutes=args.minutes,
+                            batch_size=given["batch_size"], beta=given["beta"],
+                            device=args.device or TrainConfig.device, seed=given["seed"])
+        return ProjectConfig(ingest, vae, train, LabelConfig(args.labels or "none"))
     except ValueError as exc:
         raise LatentiaError(str(exc)) from exc
 
 
-def open_or_create(args: argparse.Namespace, config: TrainConfig, context):
-    from models.cli.commands import ingest_config_from, print_report
+def resumed_config(project, args: argparse.Namespace) -> TrainConfig:
+    """On --resume the project's settings, with --device if given; --epochs or --minutes then
+    mean *more* training. A kept setting given with another value is refused, not ignored."""
+    for option, dest, _default, value in KEPT_SETTINGS:
+        wanted = getattr(args, dest)
+        if wanted is not None and wanted != value(project.config):
+            raise LatentiaError(f"{option} {wanted} differs from the project's "
+                                f"{value(project.config)}; a resumed project keeps its "
+                                "settings (drop the option, or train a new project)")
+    try:
+        config = _longer(project, args)
+        return config.replace(device=args.device) if args.device else config
+    except ValueError as exc:
+        raise LatentiaError(str(exc)) from exc
+
+
+def _longer(project, args: argparse.Namespace) -> TrainConfig:
+    """--epochs/--minutes more; --sharpen continues with the adversarial stage on from the
+    first step (for a third of the training length unless --epochs/--minutes)."""
+    if args.sharpen and args.epochs is None and args.minutes is None:
+        from models.training.sharpen import sharpen_settings
+
+        return sharpen_settings(project)
+    settings = project.more_training(epochs=args.epochs, minutes=args.minutes)
+    return settings.replace(sharpen="on") if args.sharpen else settings
+
+
+def open_or_create(args: argparse.Namespace, config: ProjectConfig | None, context,
+                   stop: threading.Event):
+    """The project to train; for a new one (`config` given) rank 0 ingests the folder first."""
+    from models.cli.commands import print_report
     from models.project import Project
     from models.training.distributed import barrier
 
-    if args.resume:
+    if config is None:
         if not args.out.exists():
             raise LatentiaError(f"{args.out} does not exist; drop --resume to create it")
         project = Project.open(args.out)
-        if args.labels != "none" and args.labels != project.config.labels.source:
+        if args.labels is not None and args.labels != project.config.labels.source:
             raise LatentiaError(f"{args.out} was made with labels from "
                                 f"{project.config.labels.source!r}; --resume keeps them, so "
                                 "drop --labels or train a new project")
@@ -74,14 +135,10 @@ def open_or_create(args: argparse.Namespace, config: TrainConfig, context):
         if args.out.exists():
             raise LatentiaError(f"{args.out} already exists; add --resume to continue training "
                                 "it, or choose another --out")
-        ingest = ingest_config_from(args)
-        vae = VAEConfig(image_size=ingest.image_size, channels=ingest.channels,
-                        latent_dim=args.latent_dim, width=args.width)
-        project = Project.create(args.out, args.folder,
-                                 ProjectConfig(ingest, vae, config, LabelConfig(args.labels)),
-                                 progress=_ingest_bar(args.quiet))
+        project = Project.create(args.out, args.folder, config, progress=_ingest_bar(args.quiet),
+                                 should_stop=stop.is_set)
         print_report(project.report)
-        _print_labels(project, args.labels)
+        _print_labels(project, args.labels or "none")
     barrier(context)  # other ranks open what rank 0 wrote
     return Project.open(args.out)
 
@@ -95,6 +152,15 @@ def _print_labels(project, source: str) -> None:
     shown = ", ".join(labels.names[:10]) + (", ..." if len(labels.names) > 10 else "")
     print(f"{len(labels.names)} labels ({shown}); {labels.labelled} of {len(labels)} images "
           "labelled")
+
+
+def remove_if_untrained(path: Path) -> None:
+    """After a failed first run: a project without a checkpoint is removed, so the same command
+    can simply be run again; one with a checkpoint stays, and `--resume` continues it."""
+    from models.training import checkpoint as ckpt
+
+    if path.is_dir() and not ckpt.has_checkpoint(path):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _ingest_bar(quiet: bool):
@@ -116,51 +182,59 @@ def _ingest_bar(quiet: bool):
     return update
 
 
-def _stop_flag() -> threading.Event:
-    """Ctrl-C and SIGTERM set the flag; the trainer checkpoints and ends after this step."""
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """Ctrl-C and SIGTERM set the flag: ingestion cancels, training checkpoints and ends after
+    its current step. The previous handlers come back afterwards."""
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    return stop
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
+    from models.runtime import select_device
     from models.training.distributed import context_from_environment, shutdown
 
-    config = train_config_from(args)
+    config = None if args.resume else new_project_config(args)  # nothing written yet
+    select_device(args.device or "auto")  # a missing GPU is refused before any work
     context = context_from_environment()
+    created = False
     try:
-        project = open_or_create(args, config, context)
-        settings = config if not args.resume else _resumed(project, args)
-        if context.is_writer and settings != project.config.train:
-            project.set_train_config(settings)
-            project.save()  # project.json says what the checkpoint was trained with
-        trainer = project.trainer(settings, context)
-        stop = _stop_flag()
-        show = context.is_writer and not args.quiet
-        if context.is_writer:
-            print(f"training on {trainer.device_label}, {project.image_count} images")
-        bar = tqdm(total=trainer.total_steps, initial=trainer.state.step, unit="step",
-                   disable=not show, dynamic_ncols=True)
-        for progress in trainer.run(should_stop=stop.is_set):
-            _show(bar, progress, context.is_writer)
-        bar.close()
+        with _stop_on_signals() as stop:
+            project = open_or_create(args, config, context, stop)
+            created = config is not None
+            _train(project, args, context, stop)
+    except BaseException:
+        if created and context.is_writer:
+            remove_if_untrained(args.out)
+        raise
     finally:
         shutdown(context)
-    return 130 if stop.is_set() else 0
+    return EXIT_INTERRUPTED if stop.is_set() else 0
 
 
-def _resumed(project, args: argparse.Namespace) -> TrainConfig:
-    """On --resume keep the project's settings; --epochs/--minutes then mean *more* training.
-    --sharpen continues with the adversarial stage on from the first step."""
-    if args.sharpen and args.epochs is None and args.minutes is None:
-        from models.training.sharpen import sharpen_settings
+def _train(project, args: argparse.Namespace, context, stop: threading.Event) -> None:
+    """Train with a progress bar until done or `stop` (Ctrl-C, SIGTERM) is set."""
+    from tqdm import tqdm
 
-        return sharpen_settings(project)
-    settings = project.more_training(epochs=args.epochs, minutes=args.minutes)
-    return settings.replace(sharpen="on") if args.sharpen else settings
+    settings = resumed_config(project, args) if args.resume else project.config.train
+    if context.is_writer and settings != project.config.train:
+        project.set_train_config(settings)
+        project.save()  # project.json says what the checkpoint was trained with
+    trainer = project.trainer(settings, context)
+    show = context.is_writer and not args.quiet
+    if context.is_writer:
+        print(f"training on {trainer.device_label}, {project.image_count} images")
+    bar = tqdm(total=trainer.total_steps, initial=trainer.state.step, unit="step",
+               disable=not show, dynamic_ncols=True)
+    for progress in trainer.run(should_stop=stop.is_set):
+        _show(bar, progress, context.is_writer)
+    bar.close()
 
 
 def _show(bar, progress, writer: bool) -> None:
