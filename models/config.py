@@ -34,15 +34,47 @@ class _JsonRecord:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = {f.name: f for f in dataclasses.fields(cls)}
-        kwargs = {}
-        for key, value in data.items():
-            if key in names:
-                kwargs[key] = tuple(value) if isinstance(value, list) else value
-        return cls(**kwargs)
+        """The record a JSON object describes; a value of the wrong kind is a ValueError."""
+        return record_from_json(cls, data)
 
     def replace(self, **changes: Any) -> Self:
         return dataclasses.replace(self, **changes)
+
+
+def record_from_json(cls: type, data: Any):
+    """An instance of the dataclass `cls` from a JSON object read from a file: unknown keys are
+    ignored (newer files still open), missing ones take the defaults, lists become tuples, and
+    a value of the wrong kind is a ValueError."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{cls.__name__} must be a JSON object, not {data!r:.40}")
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in data.items():
+        if key in names:
+            kwargs[key] = tuple(value) if isinstance(value, list) else value
+            _check_kind(cls.__name__, key, kwargs[key], str(names[key].type))
+    return cls(**kwargs)
+
+
+def _check_kind(owner: str, name: str, value: Any, annotation: str) -> None:
+    """A value read from a file has its field's type: a hand-edited "64" is not 64, and NaN is
+    no number of minutes."""
+    if not any(_is_kind(value, option.strip()) for option in annotation.split("|")):
+        raise ValueError(f"{owner}.{name} must be {annotation}, not {value!r:.40}")
+
+
+def _is_kind(value: Any, kind: str) -> bool:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    checks = {
+        "None": lambda: value is None,
+        "bool": lambda: isinstance(value, bool),
+        "int": lambda: number and isinstance(value, int),
+        "float": lambda: number and math.isfinite(value),
+        "str": lambda: isinstance(value, str),
+    }
+    if kind.startswith("tuple"):
+        return isinstance(value, tuple)  # the items are the record's own check
+    return checks.get(kind, lambda: True)()  # a type not listed: left to the record's checks
 
 
 def _check_preset(image_size: int) -> None:
@@ -230,6 +262,8 @@ class ProjectConfig(_JsonRecord):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
+        if not isinstance(data, dict):
+            raise ValueError(f"ProjectConfig must be a JSON object, not {data!r:.40}")
         return cls(
             ingest=IngestConfig.from_dict(data.get("ingest", {})),
             vae=VAEConfig.from_dict(data.get("vae", {})),

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from models.errors import ProjectError
 from models.records import LatentHealth, Metrics, TrainProgress, frozen_array
 
 HISTORY_STEP_SECONDS = 0.5  # at most two step rows per second of training are kept
@@ -46,6 +47,16 @@ def progress_to_row(progress: TrainProgress) -> dict:
     }
 
 
+def history_from_rows(rows: list, source: str = "the training history") -> tuple[
+        TrainProgress, ...]:
+    """The records of a saved history; a row unlike those `progress_to_row` writes (a damaged or
+    hand-edited file) is a ProjectError naming `source`, never a TypeError deep in the UI."""
+    try:
+        return tuple(progress_from_row(row) for row in rows)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+        raise ProjectError(f"{source} is corrupt (a row has a value of the wrong kind)") from exc
+
+
 def progress_from_row(row: dict) -> TrainProgress:
     """Rebuild a record; health arrays are not stored, only the active-unit count."""
     return TrainProgress(
@@ -62,6 +73,9 @@ def _health_from(row: dict) -> LatentHealth | None:
     """Latent health of a validation row (older rows may hold only the active-unit count)."""
     if row.get("active_units") is None:
         return None
-    return LatentHealth(kl_per_dim=frozen_array(row.get("kl_per_dim") or [], np.float32),
-                        mean_variance=frozen_array(row.get("mean_variance") or [], np.float32),
+    kl = frozen_array(row.get("kl_per_dim") or [], np.float32)
+    variance = frozen_array(row.get("mean_variance") or [], np.float32)
+    if kl.ndim != 1 or variance.ndim != 1:
+        raise ValueError("per-dimension values must be flat lists of numbers")
+    return LatentHealth(kl_per_dim=kl, mean_variance=variance,
                         active_units=int(row["active_units"]), latent_dim=int(row["latent_dim"]))

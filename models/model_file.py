@@ -68,5 +68,5 @@ def read_model_file(path: Path) -> ModelFile:
             manifest=tuple(document["manifest"]), trained_steps=int(document["trained_steps"]),
             weights={k[6:]: v for k, v in tensors.items() if k.startswith("model.")},
             prior={k[6:]: v.numpy() for k, v in tensors.items() if k.startswith("prior.")})
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ProjectError(f"the description inside {path} is corrupt") from exc

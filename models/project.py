@@ -28,7 +28,7 @@ from models.config import LabelConfig, ProjectConfig, TrainConfig
 from models.errors import LatentiaError, ProjectError
 from models.exported_model import ExportedModel
 from models.fileio import read_json, write_json_atomic
-from models.history import progress_from_row
+from models.history import history_from_rows
 from models.inference import InferenceModel
 from models.ingest.cache import ImageCache
 from models.ingest.ingest import ingest_folder
@@ -162,8 +162,7 @@ class Project(ModelAccess):
         if self._summary is None or self._summary.stamp != stamp:
             has = stamp is not None and ckpt.has_checkpoint(self.path)
             state = ckpt.load_state(self.path) if has else None
-            history = (tuple(progress_from_row(row) for row in ckpt.load_history(self.path))
-                       if has else ())
+            history = history_from_rows(ckpt.load_history(self.path)) if has else ()
             self._summary = _CheckpointSummary(stamp, state, history)
         return self._summary
 

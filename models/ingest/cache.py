@@ -7,6 +7,7 @@ ingestion of an unchanged folder is a stat walk plus one JSON read, never a deco
 from __future__ import annotations
 
 import logging
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,8 @@ class ImageCache:
     def _from_manifest(cls, cache_dir: Path, manifest: dict[str, Any]) -> ImageCache:
         try:
             images = np.load(cache_dir / IMAGES_FILE, mmap_mode="r", allow_pickle=False)
-        except (OSError, ValueError, EOFError) as error:
+        # numpy parses the header with tokenize and ast.literal_eval: damage there raises these
+        except (OSError, ValueError, EOFError, SyntaxError, tokenize.TokenError) as error:
             raise ProjectError(f"The cached images in {cache_dir} are missing or corrupt; "
                                "ingest the image folder again.") from error
         return cls(

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import torch
 
+from models.config import record_from_json
 from models.errors import ProjectError
 from models.fileio import read_json, write_json_atomic
 from models.weights import (
@@ -108,10 +109,9 @@ def load_state(project_path: Path) -> TrainState:
     data = read_json(checkpoint_dir(project_path) / "state.json", "training checkpoint")
     if not isinstance(data, dict) or data.get("version") != CHECKPOINT_VERSION:
         raise ProjectError("the training checkpoint has an unknown format version")
-    fields = TrainState.__dataclass_fields__
     try:
-        return TrainState(**{k: v for k, v in data.items() if k in fields})
-    except TypeError as exc:
+        return record_from_json(TrainState, data)
+    except (TypeError, ValueError) as exc:
         raise ProjectError("the training checkpoint is corrupt") from exc
 
 
