@@ -18,8 +18,6 @@ from models.export import read_provenance
 from models.project import Project
 from models.training.trainer import Trainer
 
-from .conftest import train_tiny_project
-
 TINY = ["--size", "32", "--latent-dim", "8", "--width", "8", "--batch-size", "8",
         "--device", "cpu", "--quiet"]
 
@@ -40,9 +38,8 @@ def assert_one_error_line(code: int, err: str, *words: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory, shape_folder):
-    return train_tiny_project(tmp_path_factory.mktemp("input") / "shapes.latentia",
-                              shape_folder, epochs=1)
+def trained(trained_project):
+    return trained_project
 
 
 @pytest.mark.parametrize("option, value", [

@@ -13,7 +13,6 @@ from models.gallery import Gallery, ItemSettings, between_images
 from models.latent_map import MapPath, list_paths, load_path, save_path
 from models.project import Project
 
-from .conftest import train_tiny_project
 from .damage import FUZZ, assert_fails_cleanly, damaged, replaced
 
 JSON_FILES = ("project.json", "cache/manifest.json", "checkpoint/state.json",
@@ -22,9 +21,8 @@ BINARY_FILES = ("cache/images.npy", "checkpoint/ema.safetensors", "checkpoint/pr
 
 
 @pytest.fixture(scope="module")
-def project_path(tmp_path_factory, shape_folder):
-    path = train_tiny_project(tmp_path_factory.mktemp("fuzz") / "fuzz.latentia", shape_folder,
-                              epochs=1)
+def project_path(trained_project):
+    path = trained_project
     project = Project.open(path)
     made = between_images(project, "shape_000.png", "shape_002.png", ItemSettings(frames=3))
     Gallery.open(path).add(made.item, made.frames)

@@ -27,15 +27,14 @@ from models.export.provenance import PNG_KEY
 from models.gallery import find_provenance_latents
 from models.project import Project, open_project
 
-from .conftest import train_tiny_project
 from .damage import FUZZ, assert_fails_cleanly, damaged, json_edited, replaced
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory, shape_folder):
-    """A trained project, its exported model, a PNG still and a GIF with its sidecar."""
+def shared(tmp_path_factory, trained_project):
+    """A trained project's exported model, a PNG still and a GIF with its sidecar."""
     folder = tmp_path_factory.mktemp("shared")
-    project = Project.open(train_tiny_project(folder / "p.latentia", shape_folder, epochs=1))
+    project = Project.open(trained_project)
     project.export_model(folder / "shared.latentia-model")
     latents = project.sample_latents(2, seed=1)
     frames = (project.decode(latents) * 255).astype(np.uint8).transpose(0, 2, 3, 1)
