@@ -23,6 +23,9 @@ DEMO = ROOT / "resources" / "demo"
 PROJECT_NAME = "Shapes demo.latentia"
 PER_FAMILY = 50
 IMAGE_SIZE = 64
+# Stored instead of this machine's image folder: the demo is copied to every user's computer,
+# where the build machine's path means nothing (and would show in the app and its messages).
+SOURCE_LABEL = "bundled demo"
 
 log = logging.getLogger("build_demo")
 
@@ -54,7 +57,20 @@ def train_project(images: Path, workdir: Path, epochs: int) -> Path:
             log.info("step %d, epoch %.1f: %s %s %s", progress.step, progress.epoch,
                      progress.kind, loss, progress.message)
     project.save()
+    label_source(path)
     return path
+
+
+def label_source(project: Path) -> None:
+    """Name the image folder SOURCE_LABEL in project.json and in the cache manifest."""
+    from models.fileio import read_json, write_json_atomic
+
+    document = read_json(project / "project.json", "project description")
+    document["source_folder"] = SOURCE_LABEL
+    write_json_atomic(project / "project.json", document)
+    manifest = read_json(project / "cache" / "manifest.json", "image cache manifest")
+    manifest["folder"] = manifest["report"]["folder"] = SOURCE_LABEL
+    write_json_atomic(project / "cache" / "manifest.json", manifest)
 
 
 def install(project: Path) -> None:

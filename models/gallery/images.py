@@ -32,7 +32,8 @@ def find_project_image(project: Project, name: str | Path) -> ProjectImage:
     if not text:
         raise LatentiaError("an image name is empty")
     given = Path(text).expanduser()
-    folder = Path(project.source_folder) if project.source_folder else None
+    # a folder on this computer; not a label such as the bundled demo's "bundled demo"
+    folder = Path(project.source_folder) if Path(project.source_folder).is_absolute() else None
     if given.is_absolute():
         return _absolute_image(project, given, folder)
     relative = PurePosixPath(*given.parts).as_posix()

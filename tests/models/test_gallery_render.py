@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
@@ -72,6 +74,16 @@ def test_project_images_by_path_name_or_absolute_path(project, tmp_path):
         find_project_image(project, "nothing.png")
     with pytest.raises(LatentiaError, match="does not exist"):
         find_project_image(project, tmp_path / "gone.png")
+
+
+def test_a_source_named_not_by_a_path_finds_images_in_the_cache_only(trained_template, tmp_path):
+    # the bundled demo stores "bundled demo" instead of the folder it was built from
+    labelled = Project.open(copy_project(trained_template, tmp_path / "demo.latentia"))
+    labelled.source_folder = "bundled demo"
+    image = find_project_image(labelled, "shape_005.png")
+    assert image.path == Path("sub/shape_005.png") and image.index is not None
+    with pytest.raises(LatentiaError, match="is not an image of this model's images"):
+        find_project_image(labelled, "nothing.png")
 
 
 def test_ambiguous_file_names_ask_for_the_path(tmp_path):
