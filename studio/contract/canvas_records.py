@@ -21,6 +21,7 @@ class FramesKind(StrEnum):
     SLERP = "slerp"
     LERP = "lerp"
     NORMLERP = "normlerp"
+    BLEND = "label blend"  # one code whose label blends from one to another (labelled models)
 
 
 class GeneratedKind(StrEnum):
@@ -29,18 +30,22 @@ class GeneratedKind(StrEnum):
     SAMPLE = "sample"  # from the whole model
     CLUSTER = "cluster"  # looking like one cluster of the map
     ATTRIBUTE = "attribute"  # one code moved along a saved direction
+    TRANSFER = "style transfer"  # one code under every label (labelled models)
+    BLEND = "label blend"  # one code between two labels (labelled models)
 
 
 @dataclass(frozen=True, eq=False)
 class FramesRequest:
-    """An animation to render: along `path` (kind "path") or through `keyframes`."""
+    """An animation to render: along `path` (kind "path"), through `keyframes`, or (kind
+    "label blend") one code, keyframes[0], from label blend[0] to label blend[1]."""
 
     kind: FramesKind
     frames: int
     generation: int
     path: PathRecord | None = None
-    keyframes: np.ndarray | None = None  # (K, D) float32 latents, K >= 2
+    keyframes: np.ndarray | None = None  # (K, D) float32 latents, K >= 2 (1 for a blend)
     easing: str = "linear"
+    blend: tuple[int, int] | None = None  # label indices of a blend's two ends
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +67,7 @@ class SampleRequest:
     seed: int
     generation: int
     cluster: int | None = None  # None: from the whole model
+    label: int | None = None  # a labelled model: draw every image with this label
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,7 +92,31 @@ class GeneratedResult:
     seeds: tuple[int, ...] = ()  # per image, for samples
     cluster: int | None = None
     attribute: str = ""
-    strengths: tuple[float, ...] = ()  # per image, for attribute edits
+    strengths: tuple[float, ...] = ()  # per image, for attribute edits and blend amounts
+    labels: tuple[str, ...] = ()  # per image of a transfer; a blend's two ends; a sample's label
+    image_index: int | None = None  # the training image a transfer or blend started from
+
+
+@dataclass(frozen=True, eq=False)
+class LabelStripRequest:
+    """A labelled model: the style of `code` under every label, in label order."""
+
+    code: np.ndarray  # (D,) float32
+    generation: int
+    image_index: int | None = None  # the training image it came from, if any
+
+
+@dataclass(frozen=True, eq=False)
+class LabelBlendRequest:
+    """A labelled model: the style of `code` `amount` (0..1) of the way from one label to
+    another."""
+
+    code: np.ndarray  # (D,) float32
+    first: int
+    second: int
+    amount: float
+    generation: int
+    image_index: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -20,6 +20,10 @@ class CanvasState(QObject):
     """SampleRequest."""
     sig_request_attribute = Signal(object)
     """AttributeRequest."""
+    sig_request_label_strip = Signal(object)
+    """LabelStripRequest: the current image under every label (a labelled model)."""
+    sig_request_label_blend = Signal(object)
+    """LabelBlendRequest: the current image between two labels."""
     sig_request_save_direction = Signal(object)
     """DirectionRequest."""
     sig_request_delete_direction = Signal(str)
@@ -29,7 +33,7 @@ class CanvasState(QObject):
     sig_frames = Signal(object)
     """FramesResult answering a FramesRequest."""
     sig_generated = Signal(object)
-    """GeneratedResult: samples or attribute edits."""
+    """GeneratedResult: samples, attribute edits, a label strip or a label blend."""
     sig_directions = Signal(object)
     """tuple[str, ...]: names of the attribute directions saved in the project."""
 

@@ -46,6 +46,8 @@ class MapData:
     density_bounds: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max of `density`
     image_size: int
     auto_k: bool  # the number of clusters was chosen automatically
+    label_names: tuple[str, ...] = ()  # the project's labels (folders or the user's), if any
+    image_labels: np.ndarray | None = None  # (N,) int64 label of each image, -1 for none
 
     @property
     def count(self) -> int:
@@ -57,6 +59,25 @@ class MapData:
 
     def with_cluster_names(self, names: tuple[str, ...]) -> MapData:
         return replace(self, cluster_names=tuple(names))
+
+    def with_labels(self, labels: MapLabels) -> MapData:
+        return replace(self, label_names=labels.names, image_labels=labels.rows)
+
+
+@dataclass(frozen=True, eq=False)
+class MapLabels:
+    """The project's labels as the map shows them: names and each image's label (-1: none)."""
+
+    names: tuple[str, ...]
+    rows: np.ndarray  # (N,) int64, read-only
+
+
+@dataclass(frozen=True, eq=False)
+class NameImagesRequest:
+    """Give the images `indices` the label `name` (the user's own label)."""
+
+    name: str
+    indices: np.ndarray  # (n,) int64
 
 
 @dataclass(frozen=True)

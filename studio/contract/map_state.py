@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from models.records import frozen_array
-from studio.contract.map_records import MapData, MapOptions, MapStage, MapStatus
+from studio.contract.map_records import MapData, MapLabels, MapOptions, MapStage, MapStatus
 
 
 class MapState(QObject):
@@ -35,11 +35,16 @@ class MapState(QObject):
     sig_request_rename_path = Signal(str, str)
     """(old name, new name)."""
     sig_request_delete_path = Signal(str)
+    sig_request_name_images = Signal(object)
+    """NameImagesRequest: label images (answered by sig_labels)."""
+    sig_request_labelled_copy = Signal(str)
+    """Path of a new project: this one's images and settings, conditioned on its labels."""
 
     # --- reports, worker -> hub (queued); the hub keeps them, then announces --------------
     sig_status_reported = Signal(object)
     sig_map_reported = Signal(object)
     sig_cluster_names_reported = Signal(object)
+    sig_labels_reported = Signal(object)
     sig_options_reported = Signal(object)
 
     # --- announcements, hub -> panels (the hub is up to date when they arrive) -----------
@@ -51,6 +56,8 @@ class MapState(QObject):
     """MapData of the open project (also `self.data`)."""
     sig_cluster_names = Signal(object)
     """tuple[str, ...]: every cluster's name after a rename (`self.data` has them already)."""
+    sig_labels = Signal(object)
+    """MapLabels after images were labelled (`self.data` has them already)."""
     sig_selection_changed = Signal(object)
     """(n,) int64 read-only array: the images selected on the map (also `self.selection`)."""
 
@@ -63,6 +70,8 @@ class MapState(QObject):
     """tuple[str, ...]: names of the paths saved in the project, sorted."""
     sig_path_loaded = Signal(object)
     """PathRecord of a saved path, resolved on the current map."""
+    sig_labelled_copy_made = Signal(str)
+    """Path of the labelled project just made (answering sig_request_labelled_copy)."""
 
     # --- from the map to other panels, and back (UI thread) -------------------------------
     sig_path_drawn = Signal(object)
@@ -81,6 +90,7 @@ class MapState(QObject):
         self.sig_status_reported.connect(self._on_status_reported)
         self.sig_map_reported.connect(self._on_map_reported)
         self.sig_cluster_names_reported.connect(self._on_cluster_names_reported)
+        self.sig_labels_reported.connect(self._on_labels_reported)
         self.sig_options_reported.connect(self._on_options_reported)
 
     def set_selection(self, indices: np.ndarray) -> None:
@@ -102,6 +112,11 @@ class MapState(QObject):
         if self.data is not None and len(names) == self.data.k:
             self.data = self.data.with_cluster_names(names)
         self.sig_cluster_names.emit(tuple(names))
+
+    def _on_labels_reported(self, labels: MapLabels) -> None:
+        if self.data is not None and len(labels.rows) == self.data.count:
+            self.data = self.data.with_labels(labels)
+        self.sig_labels.emit(labels)
 
     def _on_options_reported(self, options: MapOptions) -> None:
         self.options = options

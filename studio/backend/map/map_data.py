@@ -14,7 +14,7 @@ import numpy as np
 from models.errors import Cancelled
 from models.latent_map.maths import LatentMap, MapBounds
 from models.records import frozen_array
-from studio.contract.map_records import MapData
+from studio.contract.map_records import MapData, MapLabels
 
 if TYPE_CHECKING:
     from models.project import Project
@@ -66,8 +66,8 @@ def density_image(latent_map: LatentMap) -> tuple[np.ndarray, tuple[float, float
 
 
 def map_data(latent_map: LatentMap, thumbnails: np.ndarray, image_size: int,
-             auto_k: bool) -> MapData:
-    """The UI's immutable view of `latent_map`."""
+             auto_k: bool, labels: MapLabels | None = None) -> MapData:
+    """The UI's immutable view of `latent_map` (and of the project's labels, if any)."""
     grid, bounds = density_image(latent_map)
     clusters = latent_map.clusters
     return MapData(
@@ -75,7 +75,19 @@ def map_data(latent_map: LatentMap, thumbnails: np.ndarray, image_size: int,
         labels=frozen_array(clusters.labels, np.int64), cluster_names=tuple(clusters.names),
         representatives=frozen_array(clusters.representatives, np.int64),
         latents=frozen_array(latent_map.means, np.float32), thumbnails=thumbnails,
-        density=grid, density_bounds=bounds, image_size=int(image_size), auto_k=auto_k)
+        density=grid, density_bounds=bounds, image_size=int(image_size), auto_k=auto_k,
+        label_names=() if labels is None else labels.names,
+        image_labels=None if labels is None else labels.rows)
+
+
+def project_labels(project: Project) -> MapLabels | None:
+    """Every image's label as the user sees it (folders or their own names), or None."""
+    from models.project_labels import assigned_labels
+
+    labels = assigned_labels(project)
+    if labels is None:
+        return None
+    return MapLabels(labels.names, frozen_array(labels.rows, np.int64))
 
 
 def project_thumbnails(project: Project, should_stop: Callable[[], bool] | None) -> np.ndarray:

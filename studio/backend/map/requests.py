@@ -24,9 +24,17 @@ from studio.contract.canvas_records import (
     FramesResult,
     GeneratedKind,
     GeneratedResult,
+    LabelBlendRequest,
+    LabelStripRequest,
     SampleRequest,
 )
-from studio.contract.map_records import ImagePair, MapBuildRequest, PathRecord
+from studio.contract.map_records import (
+    ImagePair,
+    MapBuildRequest,
+    MapLabels,
+    NameImagesRequest,
+    PathRecord,
+)
 
 
 def project_map(project: Project, request: MapBuildRequest,
@@ -39,7 +47,10 @@ def project_map(project: Project, request: MapBuildRequest,
 
 
 def render_frames(project: Project, latent_map: LatentMap, request: FramesRequest) -> FramesResult:
-    """Frames along a drawn path, or through keyframe latents with slerp / lerp / norm-lerp."""
+    """Frames along a drawn path, through keyframe latents with slerp / lerp / norm-lerp, or
+    of one code between two labels."""
+    if request.kind == FramesKind.BLEND:
+        return _blend_frames(project, latent_map, request)
     if request.kind == FramesKind.PATH:
         if request.path is None:
             raise LatentiaError("draw a path on the map first")
@@ -53,6 +64,61 @@ def render_frames(project: Project, latent_map: LatentMap, request: FramesReques
                                           latent_map=latent_map)
     return FramesResult(request.kind, request.generation, made.latents, made.images,
                         made.points, made.nearest)
+
+
+def _blend_frames(project: Project, latent_map: LatentMap, request: FramesRequest
+                  ) -> FramesResult:
+    from models.transfer import blend_labels
+
+    if request.keyframes is None or not len(request.keyframes) or request.blend is None:
+        raise LatentiaError("pick an image and two labels to blend between")
+    first, second = request.blend
+    made = blend_labels(project, request.keyframes[0], first, second, request.frames,
+                        request.easing)
+    points = latent_map.projection.transform(made.latents)
+    nearest = latent_map.nearest.query(made.latents, k=1).indices[:, 0]
+    return FramesResult(request.kind, request.generation, made.latents, made.images,
+                        frozen_array(points, np.float32), frozen_array(nearest, np.int64))
+
+
+def label_strip(project: Project, request: LabelStripRequest) -> GeneratedResult:
+    """The request's code under every label of a labelled model."""
+    from models.transfer import label_strip as strip
+
+    made = strip(project, request.code)
+    return GeneratedResult(GeneratedKind.TRANSFER, request.generation, made.latents,
+                           made.images, labels=project.label_names,
+                           image_index=request.image_index)
+
+
+def label_blend(project: Project, request: LabelBlendRequest) -> GeneratedResult:
+    """The request's code `amount` of the way between two labels: one image."""
+    from models.transfer import label_blend_code
+
+    code = label_blend_code(project, request.code, request.first, request.second,
+                            float(request.amount))
+    images = decoding.decode_latents(project, code)
+    names = project.label_names
+    return GeneratedResult(GeneratedKind.BLEND, request.generation,
+                           frozen_array(code[None], np.float32), frozen_array(images),
+                           strengths=(float(request.amount),),
+                           labels=(names[request.first], names[request.second]),
+                           image_index=request.image_index)
+
+
+def name_images(project: Project, request: NameImagesRequest) -> MapLabels:
+    """Give images a label of the user's; returns every image's label now."""
+    from models.project_labels import name_images as name
+
+    labels = name(project, request.name, request.indices)
+    return MapLabels(labels.names, frozen_array(labels.rows, np.int64))
+
+
+def labelled_copy(project: Project, path: str) -> str:
+    """A new project at `path` conditioned on this one's labels; returns its path."""
+    from models.project_labels import labelled_copy as copy
+
+    return str(copy(project, path).path)
 
 
 def image_pair(project: Project, latent_map: LatentMap, index: int) -> ImagePair:
@@ -72,7 +138,8 @@ def samples(project: Project, latent_map: LatentMap | None, request: SampleReque
     seeds = tuple(request.seed + i for i in range(request.n))
     if request.cluster is None:
         latents = np.concatenate([project.sample_latents(1, temperature=request.temperature,
-                                                         seed=seed) for seed in seeds])  # (n, D)
+                                                         seed=seed, label=request.label)
+                                  for seed in seeds])  # (n, D)
         images = decoding.decode_latents(project, latents)
         kind = GeneratedKind.SAMPLE
     else:
@@ -84,9 +151,10 @@ def samples(project: Project, latent_map: LatentMap | None, request: SampleReque
         latents = np.concatenate([m.latents for m in made])
         images = np.concatenate([m.images for m in made])
         kind = GeneratedKind.CLUSTER
+    label = () if request.label is None else (project.label_names[request.label],)
     return GeneratedResult(kind, request.generation, frozen_array(latents, np.float32),
                            frozen_array(images), temperature=request.temperature,
-                           seeds=seeds, cluster=request.cluster)
+                           seeds=seeds, cluster=request.cluster, labels=label)
 
 
 def attribute_edits(project: Project, request: AttributeRequest) -> GeneratedResult:

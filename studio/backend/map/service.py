@@ -27,13 +27,20 @@ from studio.backend.map.library import MapLibrary, has_images
 from studio.backend.pacing import LatestOnly
 from studio.backend.seams import WorkerHost, WorkerProject
 from studio.contract.app_state import AppState
-from studio.contract.canvas_records import AttributeRequest, FramesRequest, SampleRequest
+from studio.contract.canvas_records import (
+    AttributeRequest,
+    FramesRequest,
+    LabelBlendRequest,
+    LabelStripRequest,
+    SampleRequest,
+)
 from studio.contract.map_records import (
     MapBuildRequest,
     MapData,
     MapOptions,
     MapStage,
     MapStatus,
+    NameImagesRequest,
     PointsDecoded,
     PointsDecodeRequest,
 )
@@ -58,6 +65,8 @@ class MapService(QObject):
         self._frames = LatestOnly(self._serve_frames)
         self._samples = LatestOnly(self._serve_sample)
         self._attributes = LatestOnly(self._serve_attribute)
+        self._strips = LatestOnly(self._serve_label_strip)
+        self._blends = LatestOnly(self._serve_label_blend)
         self.library = MapLibrary(state, host, self, self)
         self._connect_requests()
 
@@ -71,6 +80,10 @@ class MapService(QObject):
         c.sig_request_frames.connect(self._frames.put)
         c.sig_request_sample.connect(self._samples.put)
         c.sig_request_attribute.connect(self._attributes.put)
+        c.sig_request_label_strip.connect(self._strips.put)
+        c.sig_request_label_blend.connect(self._blends.put)
+        m.sig_request_name_images.connect(self._on_name_images)
+        m.sig_request_labelled_copy.connect(self._on_labelled_copy)
 
     # --- told by the BackendWorker ------------------------------------------------------------
     def on_project_changed(self) -> None:
@@ -147,7 +160,7 @@ class MapService(QObject):
         jobs: list[Job] = []
 
         def work(job: Job) -> None:
-            from studio.backend.map.map_data import map_data, project_thumbnails
+            from studio.backend.map.map_data import map_data, project_labels, project_thumbnails
             from studio.backend.map.requests import project_map
 
             jobs.append(job)
@@ -158,7 +171,7 @@ class MapService(QObject):
             progress(0.95, "Preparing thumbnails")
             thumbnails = project_thumbnails(project, job.should_stop)
             built.append((latent_map, map_data(latent_map, thumbnails, project.image_size,
-                                               request.k is None)))
+                                               request.k is None, project_labels(project))))
 
         label = f"Building the {request.method.upper()} map of {project.name}"
         done = self._host.run_job(JobKind.MAP, label, "building the map", work)
@@ -215,7 +228,45 @@ class MapService(QObject):
         with self._host.guarded("applying the attribute"):
             self._canvas.sig_generated.emit(attribute_edits(self.require_project(), request))
 
+    def _serve_label_strip(self, request: LabelStripRequest) -> None:
+        from studio.backend.map.requests import label_strip
+
+        self._host.hold_training()
+        with self._host.guarded("drawing the image under every label"):
+            self._canvas.sig_generated.emit(label_strip(self.require_project(), request))
+
+    def _serve_label_blend(self, request: LabelBlendRequest) -> None:
+        from studio.backend.map.requests import label_blend
+
+        self._host.hold_training()
+        with self._host.guarded("blending the labels"):
+            self._canvas.sig_generated.emit(label_blend(self.require_project(), request))
+
     # --- the Map's other requests ---------------------------------------------------------------
+    @Slot(object)
+    def _on_name_images(self, request: NameImagesRequest) -> None:
+        from studio.backend.map.requests import name_images
+
+        with self._host.guarded("labelling the images"):
+            self._map_state.sig_labels_reported.emit(
+                name_images(self.require_project(), request))
+
+    @Slot(str)
+    def _on_labelled_copy(self, path: str) -> None:
+        from studio.backend.map.requests import labelled_copy
+
+        project = self._host.project
+        if project is None:
+            return
+        made: list[str] = []
+
+        def work(_job: Job) -> None:
+            made.append(labelled_copy(project, path))
+
+        if self._host.run_job(JobKind.SAVE, f"Making a labelled copy of {project.name}",
+                              "making the labelled project", work):
+            self._map_state.sig_labelled_copy_made.emit(made[0])
+
     @Slot(int)
     def _on_reconstruction(self, index: int) -> None:
         from studio.backend.map.requests import image_pair
