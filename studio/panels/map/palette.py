@@ -12,6 +12,7 @@ CLUSTER_COLORS = (
     "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
 )
 PATH_COLOR = "#ff3d7f"  # the drawn path: not a cluster colour, visible on both themes
+UNLABELLED_COLOR = QColor("#a0a0a0")  # images without a label: grey, not a label's hue
 SELECTION_COLOR = "#111111"
 
 
@@ -24,6 +25,24 @@ def cluster_brushes(k: int, alpha: int = 220) -> list[QBrush]:
     brushes = []
     for cluster in range(k):
         color = cluster_color(cluster)
+        color.setAlpha(alpha)
+        brushes.append(pg.mkBrush(color))
+    return brushes
+
+
+def group_color(group: int, groups: int, unlabelled_last: bool) -> QColor:
+    """The colour of dot group `group` of `groups`; the last is grey when it holds the
+    unlabelled images."""
+    if unlabelled_last and group == groups - 1:
+        return QColor(UNLABELLED_COLOR)
+    return cluster_color(group)
+
+
+def group_brushes(groups: int, unlabelled_last: bool, alpha: int = 220) -> list[QBrush]:
+    """One brush per group (clusters, or labels then the unlabelled images)."""
+    brushes = []
+    for group in range(groups):
+        color = group_color(group, groups, unlabelled_last)
         color.setAlpha(alpha)
         brushes.append(pg.mkBrush(color))
     return brushes

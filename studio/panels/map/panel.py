@@ -26,6 +26,7 @@ from studio.contract.map_records import (
 )
 from studio.panels.map.controls import MapControls, default_point_size
 from studio.panels.map.geometry import in_polygon, in_rectangle
+from studio.panels.map.labels_box import MapLabelsController
 from studio.panels.map.pages import BuildingPage, MessagePage
 from studio.panels.map.path_editor import PathEditor
 from studio.panels.map.plot import MapPlot
@@ -52,6 +53,8 @@ class MapPanel(QWidget):
         self.plot = MapPlot(self._map)
         self.sidebar = MapSidebar()
         self.editor = PathEditor(self.plot, self._map, state.canvas, self)
+        self.labels = MapLabelsController(state, self.sidebar.labels, self.plot,
+                                          self._set_selection, self)
         self.workspace = self._build_workspace()
         self._pages = QStackedWidget()
         for page in (self.message, self.building, self.workspace):
@@ -214,7 +217,10 @@ class MapPanel(QWidget):
         data = self.plot.data
         if data is None:
             return ""
-        return f"Image {index + 1:,} · {data.cluster_names[int(data.labels[index])]}"
+        text = f"Image {index + 1:,} · {data.cluster_names[int(data.labels[index])]}"
+        if data.image_labels is not None and data.image_labels[index] >= 0:
+            text += f" · “{data.label_names[int(data.image_labels[index])]}”"
+        return text
 
     # --- selection ----------------------------------------------------------------------------
     def _on_region(self, shape: str, points: np.ndarray, finished: bool) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsPixmapItem, QVBoxLayou
 
 from studio.contract.map_records import MapData
 from studio.contract.map_state import MapState
-from studio.panels.map.palette import PATH_COLOR, cluster_brushes, cluster_color
+from studio.panels.map.palette import PATH_COLOR, group_brushes, group_color
 from studio.panels.map.picking import MapIndex
 from studio.panels.map.thumbnails import HoverTip, ThumbnailLayer
 from studio.panels.map.viewbox import MapViewBox, as_point
@@ -49,6 +49,7 @@ class MapPlot(QWidget):
         for axis in ("left", "bottom"):
             self.plot_item.hideAxis(axis)
         self.index = MapIndex(np.zeros((0, 2)))
+        self.colour_by = "cluster"  # or "label", for a project with labels
         self._build_layers()
         self.thumbnails = ThumbnailLayer(self.view_box)
         self.tip = HoverTip(self.view_box)
@@ -112,13 +113,38 @@ class MapPlot(QWidget):
                                      np.zeros(0, np.int64))
             return
         self.index = MapIndex(data.points)
-        brushes = cluster_brushes(data.k)
+        groups, brushes = self._groups()
         self.scatter.setData(pos=data.points, data=np.arange(data.count), size=point_size,
-                             brush=[brushes[label] for label in data.labels])
+                             brush=[brushes[group] for group in groups])
         self._update_density()
-        self.thumbnails.set_data(data.points, data.thumbnails, data.labels)
+        self.thumbnails.set_data(data.points, data.thumbnails, groups)
         self.set_selection(np.zeros(0, np.int64))
         self.view_box.autoRange(padding=0.05)
+
+    def set_colour_by(self, colour_by: str) -> None:
+        """Colour the dots by "cluster" or by "label" (grey: no label)."""
+        self.colour_by = colour_by
+        data = self.data
+        if data is not None and len(self.scatter.data) == data.count:  # else show_map will
+            groups, brushes = self._groups()
+            self.scatter.setBrush([brushes[group] for group in groups])
+            self.thumbnails.set_data(data.points, data.thumbnails, groups)
+
+    def _groups(self) -> tuple[np.ndarray, list]:
+        """Each image's colour group (N,) and one brush per group."""
+        data = self.data
+        if self.colour_by == "label" and data.image_labels is not None:
+            count = len(data.label_names)
+            groups = np.where(data.image_labels >= 0, data.image_labels, count)
+            return groups, group_brushes(count + 1, unlabelled_last=True)
+        return data.labels, group_brushes(data.k, unlabelled_last=False)
+
+    def group_color(self, index: int):
+        """The colour of image `index`'s dot."""
+        groups, _brushes = self._groups()
+        labelled = self.colour_by == "label" and self.data.image_labels is not None
+        count = len(self.data.label_names) + 1 if labelled else self.data.k
+        return group_color(int(groups[index]), count, labelled)
 
     def set_point_size(self, size: float) -> None:
         self.scatter.setSize(size)
@@ -215,9 +241,8 @@ class MapPlot(QWidget):
         if index < 0:
             self.hide_tip()
         elif index != self.tip.index:
-            label = int(self.data.labels[index])
             self.tip.show(index, self.data.points[index], self.data.thumbnails[index],
-                          cluster_color(label))
+                          self.group_color(index))
             self.sig_hovered.emit(index)
 
     def _on_range_changed(self, *_args) -> None:

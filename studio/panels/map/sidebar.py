@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.contract.map_records import ImagePair
+from studio.panels.map.labels_box import LabelsBox
 from studio.panels.map.legend import ClusterLegend
 from studio.panels.map.paths_box import PathsBox
 from studio.widgets.collapsible import CollapsibleSection
@@ -62,6 +63,7 @@ class MapSidebar(QScrollArea):
         self.clear_selection.setEnabled(False)
         self.legend = ClusterLegend()
         self.legend.setMinimumHeight(140)
+        self.labels = LabelsBox()
         self.paths = PathsBox()
         self._build_layout()
         self.use_in_canvas.clicked.connect(self.sig_use_in_canvas)
@@ -86,6 +88,7 @@ class MapSidebar(QScrollArea):
         row.addWidget(self.clear_selection)
         layout.addLayout(row)
         layout.addWidget(CollapsibleSection("Clusters", self.legend, expanded=True))
+        layout.addWidget(CollapsibleSection("Labels", self.labels, expanded=True))
         layout.addWidget(CollapsibleSection("Saved paths", self.paths, expanded=True))
         layout.addStretch(1)
         self.setWidget(column)
