@@ -18,7 +18,7 @@ from studio.contract.gallery_records import GalleryAddRequest, GallerySource, It
 from studio.contract.map_records import CurrentImage, PathRecord
 
 MODE_LABELS = {FramesKind.PATH: "Map path", FramesKind.SLERP: "Slerp", FramesKind.LERP: "Lerp",
-               FramesKind.NORMLERP: "Norm-lerp"}
+               FramesKind.NORMLERP: "Norm-lerp", FramesKind.BLEND: "Label blend"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,16 +59,25 @@ def from_frames(result: FramesResult, source: GallerySource, label: str,
 
 
 def from_generated(result: GeneratedResult, row: int) -> Animation:
-    """One picked image of a sample or attribute grid, as a still."""
+    """One picked image of a sample, attribute, label strip or blend grid, as a still."""
     seed = result.seeds[row] if row < len(result.seeds) else None
     strength = result.strengths[row] if row < len(result.strengths) else 0.0
+    labels = (result.labels[row],) if result.kind == GeneratedKind.TRANSFER else result.labels
     source = GallerySource(kind=str(result.kind), temperature=result.temperature, seed=seed,
                            cluster=result.cluster, attribute=result.attribute,
-                           strength=float(strength))
-    if result.kind == GeneratedKind.ATTRIBUTE:
+                           strength=float(strength), labels=labels,
+                           image_indices=() if result.image_index is None
+                           else (result.image_index,))
+    if result.kind == GeneratedKind.TRANSFER:
+        label = f"As “{labels[0]}”"
+    elif result.kind == GeneratedKind.BLEND:
+        label = f"{strength:.0%} of the way from “{labels[0]}” to “{labels[1]}”"
+    elif result.kind == GeneratedKind.ATTRIBUTE:
         label = f"“{result.attribute}” at strength {strength:+.2f}"
     elif result.kind == GeneratedKind.CLUSTER:
         label = f"Sample of cluster {int(result.cluster or 0) + 1} (seed {seed})"
+    elif labels:
+        label = f"Sample of “{labels[0]}” (seed {seed}, temperature {result.temperature:.2f})"
     else:
         label = f"Sample (seed {seed}, temperature {result.temperature:.2f})"
     return Animation(result.latents[row:row + 1], result.images[row:row + 1], source, label)

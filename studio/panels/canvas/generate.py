@@ -82,15 +82,31 @@ class SampleBox(QWidget):
         self.grid.sig_image_clicked.connect(self.sig_picked)
 
     def set_clusters(self, names: tuple[str, ...]) -> None:
+        self._clusters = tuple(names)
+        self._fill_sources()
+
+    def set_labels(self, names: tuple[str, ...]) -> None:
+        """The labels of a model trained with them: each can be sampled on its own."""
+        self._labels = tuple(names)
+        self._fill_sources()
+
+    def _fill_sources(self) -> None:
         current = self.source.currentData()
         self.source.clear()
         self.source.addItem("The whole model", None)
-        for cluster, name in enumerate(names):
-            self.source.addItem(f"Cluster: {name}", cluster)
+        for label, name in enumerate(getattr(self, "_labels", ())):
+            self.source.addItem(f"Label: {name}", ("label", label))
+        for cluster, name in enumerate(getattr(self, "_clusters", ())):
+            self.source.addItem(f"Cluster: {name}", ("cluster", cluster))
         self.source.setCurrentIndex(max(0, self.source.findData(current)))
 
     def cluster(self) -> int | None:
-        return self.source.currentData()
+        chosen = self.source.currentData()
+        return chosen[1] if chosen is not None and chosen[0] == "cluster" else None
+
+    def label(self) -> int | None:
+        chosen = self.source.currentData()
+        return chosen[1] if chosen is not None and chosen[0] == "label" else None
 
     def _on_new_seed(self) -> None:
         self.seed.setValue(int(np.random.default_rng().integers(0, MAX_SEED)))

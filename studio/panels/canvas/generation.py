@@ -76,10 +76,12 @@ class Generation(QObject):
         s = self.sampler
         self._canvas.sig_request_sample.emit(SampleRequest(
             s.count.value(), s.temperature.value(), s.seed.value(), self._next("sample"),
-            s.cluster()))
+            s.cluster(), s.label()))
         s.grid.set_placeholder("Sampling…")
 
     def _on_generated(self, result: GeneratedResult) -> None:
+        if result.kind in (GeneratedKind.TRANSFER, GeneratedKind.BLEND):
+            return  # the label transfer's (studio.panels.canvas.transfer)
         kind = "attribute" if result.kind == GeneratedKind.ATTRIBUTE else "sample"
         if result.generation != self._generations[kind]:
             return  # an answer to a request since replaced

@@ -29,8 +29,10 @@ from studio.panels.canvas.gallery_box import GalleryBox
 from studio.panels.canvas.generate import AttributeBox, SampleBox
 from studio.panels.canvas.generation import Generation
 from studio.panels.canvas.keyframes import KeyframeList
+from studio.panels.canvas.labels_box import LabelsBox
 from studio.panels.canvas.pages import CanvasMessage
 from studio.panels.canvas.stage import Stage
+from studio.panels.canvas.transfer import LabelTransfer
 from studio.widgets.collapsible import CollapsibleSection
 
 RERENDER_DELAY_MS = 150  # settings clicked through quickly cause one render
@@ -55,8 +57,10 @@ class CanvasPanel(QWidget):
         self.sampler = SampleBox()
         self.attributes = AttributeBox()
         self.gallery = GalleryBox()
+        self.labels = LabelsBox()
         self.generation = Generation(state.map, state.canvas, self.sampler, self.attributes,
                                      self.animator.current_latent, self)
+        self.transfer = LabelTransfer(state.canvas, self.labels, self._current_code, self)
         self._pages = QStackedWidget()
         self._pages.addWidget(self.message)
         self._pages.addWidget(self._build_workspace())
@@ -84,10 +88,14 @@ class CanvasPanel(QWidget):
         tools = QWidget()
         column = QVBoxLayout(tools)
         for title, widget, expanded in (("Add to gallery", self.gallery, True),
+                                        ("Labels", self.labels, True),
                                         ("Keyframes", self.keyframes, True),
                                         ("Sample new images", self.sampler, True),
                                         ("Attributes", self.attributes, False)):
-            column.addWidget(CollapsibleSection(title, widget, expanded=expanded))
+            section = CollapsibleSection(title, widget, expanded=expanded)
+            column.addWidget(section)
+            if widget is self.labels:
+                self._labels_section = section  # shown only for a model with labels
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(tools)
@@ -118,6 +126,8 @@ class CanvasPanel(QWidget):
         k.add_selection.clicked.connect(self._on_add_selection)
         k.add_current.clicked.connect(self._on_add_current)
         self.generation.sig_show.connect(self._show)
+        self.transfer.sig_show.connect(self._show)
+        self.transfer.sig_animate.connect(self._on_animate_blend)
         self.gallery.sig_add.connect(self._on_add_to_gallery)
         st.filmstrip.itemSelectionChanged.connect(self._update_gallery)
         self._space.activated.connect(self.animator.player.toggle)
@@ -125,12 +135,18 @@ class CanvasPanel(QWidget):
     # --- project and map --------------------------------------------------------------------
     def _on_project_changed(self, info: ProjectInfo | None) -> None:
         path = "" if info is None else info.path
+        names = () if info is None else info.config.labels.names
         if path != self._project_path:  # another project: its latents mean nothing here
             self._project_path = path
             self._path = None
             self.keyframes.clear_all()
             self.generation.clear()
             self._show(None)
+        if names != self.transfer.names:
+            self.transfer.set_labels(names)
+            self.sampler.set_labels(names)
+            self.stage.allow_mode(FramesKind.BLEND, len(names) >= 2)
+        self._labels_section.setVisible(len(names) >= 2)
 
     def _on_status(self, status: MapStatus) -> None:
         waiting = status.stage in (MapStage.NONE, MapStage.UNTRAINED)
@@ -182,7 +198,15 @@ class CanvasPanel(QWidget):
         self._generation += 1
         generation = self._generation
         easing = "linear"
-        if kind == FramesKind.PATH:
+        if kind == FramesKind.BLEND:
+            made = self.transfer.frames_request(frames, generation, self.stage.easing_key())
+            if made is None:
+                self.stage.caption.setText("Pick an image, choose two labels under “Labels”, "
+                                           "then “Animate the blend”.")
+                return
+            request, source, label = made
+            easing = request.easing
+        elif kind == FramesKind.PATH:
             if self._path is None:
                 self.stage.caption.setText("Draw a path on the Map to animate it.")
                 return
@@ -219,6 +243,20 @@ class CanvasPanel(QWidget):
 
     def _on_current_image(self, current: CurrentImage) -> None:
         self._show(anim.from_image(current))
+
+    def _current_code(self) -> tuple[np.ndarray, int | None] | None:
+        """The code of the frame shown, and the training image it is, if it is one."""
+        animation, latent = self.animator.animation, self.animator.current_latent()
+        if animation is None or latent is None:
+            return None
+        indices = animation.source.image_indices
+        one_image = len(animation) == 1 and len(indices) == 1
+        return latent, (int(indices[0]) if one_image else None)
+
+    def _on_animate_blend(self) -> None:
+        self.stage.set_mode(FramesKind.BLEND)
+        self._update_mode()
+        self._request_frames()
 
     # --- keyframes ----------------------------------------------------------------------------
     def _on_selection_changed(self, indices: np.ndarray) -> None:

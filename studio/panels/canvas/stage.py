@@ -63,7 +63,8 @@ class Stage(QWidget):
         self.pingpong.setToolTip("Play forwards, then backwards")
         self.mode = QComboBox()
         for key, label in MODE_LABELS.items():
-            self.mode.addItem(label, key)
+            if key != FramesKind.BLEND:  # offered for models with labels (allow_mode)
+                self.mode.addItem(label, key)
         self.mode.setToolTip("Map path: follow the path drawn on the Map. Slerp, lerp and "
                              "norm-lerp: move between the keyframes in latent space (slerp and "
                              "norm-lerp keep images crisp midway; lerp can fade).")
@@ -103,6 +104,16 @@ class Stage(QWidget):
 
     def mode_key(self) -> FramesKind:
         return FramesKind(self.mode.currentData())
+
+    def allow_mode(self, key: str, allowed: bool) -> None:
+        """Offer the mode `key` or not (a label blend needs a model trained with labels)."""
+        index = self.mode.findData(key)
+        if allowed and index < 0:
+            self.mode.addItem(MODE_LABELS[FramesKind(key)], key)
+        elif not allowed and index >= 0:
+            if self.mode.currentIndex() == index:
+                self.mode.setCurrentIndex(0)
+            self.mode.removeItem(index)
 
     def set_mode(self, key: str) -> None:
         self.mode.setCurrentIndex(max(0, self.mode.findData(key)))

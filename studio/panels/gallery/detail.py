@@ -26,6 +26,8 @@ from studio.widgets.image_grid import ImageGrid
 SOURCE_KINDS = {"sample": "A sample from the model", "interpolation": "A morph between images",
                 "path": "A path drawn on the map", "cluster": "A sample from one cluster",
                 "attribute": "An attribute applied to an image",
+                "style transfer": "An image redrawn with another label",
+                "label blend": "An image between two labels",
                 "reconstruction": "A reconstruction of an image"}
 PREVIEW_HEIGHT = 290  # with its controls; leaves room for the details on an 800 px window
 MODES = {"slerp": "Spherical (slerp)", "lerp": "Straight line (lerp)",
@@ -66,6 +68,9 @@ def source_rows(source: GallerySource) -> list[tuple[str, str]]:
         rows.append(("Cluster", str(source.cluster)))
     if source.attribute:
         rows.append(("Attribute", f"{source.attribute} at strength {source.strength:+g}"))
+    if source.labels:
+        rows.append(("Labels" if len(source.labels) > 1 else "Label",
+                     " → ".join(source.labels)))
     if source.image_paths:
         rows.append(("Images", "\n".join(p or "(not in the image folder)"
                                          for p in source.image_paths)))

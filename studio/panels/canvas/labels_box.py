@@ -1,0 +1,112 @@
+"""Style transfer on the Canvas, for a model trained with labels: the current image's style
+under every label (a strip), and its label blended from one to another with a slider, animated
+into the Stage like any path. Shown only when the open model has labels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.widgets.image_grid import ImageGrid
+
+BLEND_STEPS = 100  # slider positions from the first label to the second
+STRIP_COLUMNS = 6
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+class LabelsBox(QWidget):
+    sig_strip = Signal()
+    """Show the current image under every label."""
+    sig_blend = Signal()
+    """The labels or the slider changed: redraw the blend of the current image."""
+    sig_animate = Signal()
+    """Animate the current image from the first label to the second on the Stage."""
+    sig_strip_picked = Signal(int)
+    sig_blend_picked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.strip_button = QPushButton("Show under every label")
+        self.strip_button.setToolTip("The current image's style redrawn with each label")
+        self.strip = ImageGrid(columns=STRIP_COLUMNS, max_scale=3,
+                               placeholder="Pick an image, then show it under every label.")
+        self.strip.setMinimumHeight(120)
+        self.first, self.second = QComboBox(), QComboBox()
+        self.amount = QSlider(Qt.Orientation.Horizontal)
+        self.amount.setRange(0, BLEND_STEPS)
+        self.amount.setToolTip("How far from the first label to the second")
+        self.amount_label = QLabel()
+        self.blended = ImageGrid(columns=1, max_scale=4,
+                                 placeholder="The blend of the current image appears here.")
+        self.blended.setMinimumHeight(120)
+        self.animate = QPushButton("Animate the blend")
+        self.animate.setToolTip("Frames from the first label to the second, on the Stage: "
+                                "play them, add them to the gallery, export a GIF")
+        self._build_layout()
+        self.strip_button.clicked.connect(self.sig_strip)
+        self.strip.sig_image_clicked.connect(self.sig_strip_picked)
+        self.blended.sig_image_clicked.connect(lambda _row: self.sig_blend_picked.emit())
+        for combo in (self.first, self.second):
+            combo.activated.connect(self.sig_blend)
+        self.amount.valueChanged.connect(self._on_amount)
+        self.animate.clicked.connect(self.sig_animate)
+        self.set_labels(())
+        self._on_amount(self.amount.value())
+
+    def _build_layout(self) -> None:
+        amount = QHBoxLayout()
+        amount.addWidget(self.amount, 1)
+        amount.addWidget(self.amount_label)
+        form = QFormLayout()
+        form.addRow("From", self.first)
+        form.addRow("To", self.second)
+        form.addRow("Blend", amount)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(_hint("The model keeps an image's style apart from its label: redraw "
+                               "the current image as another label, or blend two labels."))
+        layout.addWidget(self.strip_button)
+        layout.addWidget(self.strip)
+        layout.addLayout(form)
+        layout.addWidget(self.blended)
+        layout.addWidget(self.animate)
+
+    def set_labels(self, names: tuple[str, ...]) -> None:
+        """The open model's labels (none: nothing to do here)."""
+        for combo, default in ((self.first, 0), (self.second, 1)):
+            current = combo.currentText()
+            combo.clear()
+            combo.addItems(list(names))
+            chosen = combo.findText(current)
+            combo.setCurrentIndex(chosen if chosen >= 0 else min(default, len(names) - 1))
+        for widget in (self.strip_button, self.first, self.second, self.amount, self.animate):
+            widget.setEnabled(len(names) >= 2)
+        self.strip.set_images(None)
+        self.blended.set_images(None)
+
+    def labels(self) -> tuple[int, int]:
+        """Indices of the first and the second label."""
+        return self.first.currentIndex(), self.second.currentIndex()
+
+    def amount_value(self) -> float:
+        return self.amount.value() / BLEND_STEPS
+
+    def _on_amount(self, value: int) -> None:
+        self.amount_label.setText(f"{value}%")
+        self.sig_blend.emit()
