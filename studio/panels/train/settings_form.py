@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from models.config import (
     RESOLUTION_PRESETS,
     IngestConfig,
+    LabelConfig,
     ProjectConfig,
     TrainConfig,
     VAEConfig,
@@ -36,6 +37,9 @@ AUGMENT_CHOICES = (("Auto (small folders only)", "auto"), ("On", "on"), ("Off", 
 DEVICE_CHOICES = (("Auto (best available)", "auto"), ("CPU", "cpu"),
                   ("NVIDIA GPU (CUDA)", "cuda"), ("Apple GPU (MPS)", "mps"))
 LENGTH_CHOICES = (("Epochs", "epochs"), ("Minutes", "minutes"))
+LABEL_CHOICES = (("No labels", "none"), ("Each subfolder is a label", "folders"),
+                 ("Each subfolder path is a label", "paths"))
+MANUAL_LABELS = ("Labels named on the Map", "manual")  # shown for such a project only
 DEFAULT_MINUTES = 30
 
 
@@ -88,8 +92,9 @@ class TrainSettingsForm(QWidget):
         self._advanced = self._build_advanced()
         for part in (self._images_box, self._model_box, self._training_box, self._advanced):
             layout.addWidget(part)
-        self._locked_note = QLabel("Image options and latent size are fixed once a project "
-                                   "is created; training settings apply when you continue.")
+        self._locked_note = QLabel("Image options, latent size and labels are fixed once a "
+                                   "project is created; training settings apply when you "
+                                   "continue.")
         self._locked_note.setWordWrap(True)
         self._locked_note.hide()
         layout.insertWidget(0, self._locked_note)
@@ -123,6 +128,11 @@ class TrainSettingsForm(QWidget):
         self.latent_dim = _spin(2, 1024, 128, "Numbers the model uses to describe one image. "
                                 "More can capture more variety but need more images to fill.", 16)
         form.addRow("Latent size", self.latent_dim)
+        self.labels = _combo(LABEL_CHOICES, "Condition on labels: the model then draws any "
+                             "image as any label (style transfer). Subfolders name the labels "
+                             "(nested ones by the top folder or by their whole path); images "
+                             "outside them are unlabelled. Fewer than two subfolders: no labels.")
+        form.addRow("Labels", self.labels)
         return box
 
     def _build_training_group(self) -> QGroupBox:
@@ -205,14 +215,21 @@ class TrainSettingsForm(QWidget):
             batch_size=self.batch_size.value(), learning_rate=self.learning_rate.value(),
             free_bits=self.free_bits.value(), kl_warmup_steps=self.kl_warmup.value())
 
+    def label_config(self) -> LabelConfig:
+        """A project's own labels once it has them; else where a new project reads them."""
+        if self._base.labels.names:
+            return self._base.labels
+        return self._base.labels.replace(source=str(self.labels.currentData()), names=())
+
     def project_config(self) -> ProjectConfig:
         return ProjectConfig(ingest=self.ingest_config(), vae=self.vae_config(),
-                             train=self.train_config())
+                             train=self.train_config(), labels=self.label_config())
 
     def load_project_config(self, config: ProjectConfig) -> None:
         """Show `config` (e.g. of an opened project) without emitting change signals."""
         self._base = config
         widgets = [self.resolution, self.fit, self.background, self.keep_alpha, self.latent_dim,
+                   self.labels,
                    self.length_mode, self.length, self.beta, self.augment, self.device, self.seed,
                    self.batch_size, self.learning_rate, self.free_bits, self.kl_warmup]
         for widget in widgets:
@@ -229,6 +246,12 @@ class TrainSettingsForm(QWidget):
         self.background.set_color(ingest.background)
         self.keep_alpha.setChecked(ingest.keep_alpha)
         self.latent_dim.setValue(vae.latent_dim)
+        manual = self.labels.findData(MANUAL_LABELS[1])
+        if config.labels.source == MANUAL_LABELS[1] and manual < 0:
+            self.labels.addItem(*MANUAL_LABELS)
+        elif config.labels.source != MANUAL_LABELS[1] and manual >= 0:
+            self.labels.removeItem(manual)
+        _select(self.labels, config.labels.source)
         by_minutes = train.minutes is not None
         _select(self.length_mode, "minutes" if by_minutes else "epochs")
         self._minutes = round(train.minutes) if by_minutes else self._minutes
@@ -248,6 +271,7 @@ class TrainSettingsForm(QWidget):
         """Lock what a created project fixes: image options and the network's shape."""
         self._images_box.setEnabled(not locked)
         self.latent_dim.setEnabled(not locked)
+        self.labels.setEnabled(not locked)
         self._locked_note.setVisible(locked)
 
     def set_training_locked(self, locked: bool) -> None:
