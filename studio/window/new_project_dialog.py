@@ -1,7 +1,8 @@
 """The "new project from a folder" form: where the project goes and how images are prepared.
 
-Image size, square fit and transparency are fixed when the images are ingested, so they are
-asked here; everything about the network and training is chosen later on the Train tab.
+Image size, square fit, transparency and labels (read from the subfolders) are fixed when the
+images are ingested, so they are asked here; everything about the network and training is
+chosen later on the Train tab.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.config import FIT_MODES, RESOLUTION_PRESETS, IngestConfig, ProjectConfig
+from models.config import FIT_MODES, RESOLUTION_PRESETS, IngestConfig, LabelConfig, ProjectConfig
 from models.project_files import PROJECT_SUFFIX, free_project_path
+from studio.panels.train.settings_form import LABEL_CHOICES
 from studio.settings import Settings
 
 SIZE_NOTES = {32: "fastest, icons and tiny sprites", 64: "recommended, trains quickly on a CPU",
@@ -38,6 +40,14 @@ class NewProjectChoice:
     folder: str
     project_path: str
     config: ProjectConfig
+
+
+def _subfolder_count(folder: str) -> int:
+    """Visible subfolders directly in `folder` (0 when it cannot be listed)."""
+    try:
+        return sum(1 for p in Path(folder).iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return 0
 
 
 class NewProjectDialog(QDialog):
@@ -63,6 +73,15 @@ class NewProjectDialog(QDialog):
             settings.get("projects/fit"))))
         self.alpha_check = QCheckBox("Keep transparency (RGBA)")
         self.alpha_check.setToolTip("Off: transparent areas become white, like paper.")
+        self.labels_combo = QComboBox()
+        for text, source in LABEL_CHOICES:
+            self.labels_combo.addItem(text, source)
+        subfolders = _subfolder_count(folder)
+        self.labels_combo.setEnabled(subfolders >= 2)
+        self.labels_combo.setToolTip(
+            "Condition on labels: the model can then draw any image as any label (style "
+            "transfer). Nested subfolders count by their top folder or by their whole path."
+            if subfolders >= 2 else "Labels come from subfolders; this folder has fewer than two.")
         self.path_label = QLabel()
         self.path_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -89,6 +108,7 @@ class NewProjectDialog(QDialog):
         form.addRow("Image size:", self.size_combo)
         form.addRow("Square images:", self.fit_combo)
         form.addRow("", self.alpha_check)
+        form.addRow("Labels:", self.labels_combo)
         form.addRow("", self.path_label)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -104,8 +124,9 @@ class NewProjectDialog(QDialog):
         ingest = IngestConfig(image_size=int(self.size_combo.currentData()),
                               keep_alpha=self.alpha_check.isChecked(),
                               fit=str(self.fit_combo.currentData()))
+        labels = LabelConfig(source=str(self.labels_combo.currentData()))
         return NewProjectChoice(self._folder, str(self.project_path()),
-                                ProjectConfig(ingest=ingest))
+                                ProjectConfig(ingest=ingest, labels=labels))
 
     def _problem(self) -> str:
         name = self.name_edit.text().strip()

@@ -81,3 +81,18 @@ def test_try_the_demo_opens_a_fresh_copy(qtbot, state, settings, isolated_settin
         window.welcome.demo_button.click()
     copy = Path(blocker.args[0])
     assert copy.is_relative_to(isolated_settings / "demo") and (copy / "project.json").is_file()
+
+
+def test_new_project_dialog_offers_labels_for_a_folder_of_subfolders(qtbot, settings, tmp_path):
+    flat = NewProjectDialog(str(tmp_path), settings)
+    qtbot.addWidget(flat)
+    assert not flat.labels_combo.isEnabled()
+    assert flat.choice().config.labels.source == "none"
+    for name in ("cats", "dogs", ".hidden"):
+        (tmp_path / name).mkdir()
+    dialog = NewProjectDialog(str(tmp_path), settings)
+    qtbot.addWidget(dialog)
+    assert dialog.labels_combo.isEnabled()
+    dialog.labels_combo.setCurrentIndex(dialog.labels_combo.findData("paths"))
+    config = dialog.choice().config
+    assert config.labels.source == "paths" and config.vae.labels == 0  # read at creation
