@@ -223,3 +223,12 @@ def test_the_train_form_conditions_a_new_project_on_its_folders(qtbot):
     assert form.labels.currentData() == "manual" and form.project_config() == manual
     form.load_project_config(config)
     assert form.labels.findData("manual") < 0
+
+
+def test_the_train_panel_names_the_style_and_the_labels_of_a_code(qtbot):
+    from studio.panels.train.ingest_view import IngestReportView
+
+    view = IngestReportView()
+    qtbot.addWidget(view)
+    view.show_project(dataclasses.replace(labelled_info(), latent_dim=8 + len(NAMES)))
+    assert view.details.text().endswith("latent size 8 + 3 labels")

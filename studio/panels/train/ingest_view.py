@@ -135,10 +135,12 @@ class IngestReportView(QWidget):
         self.folder_label.setText(f"{info.path}\nImages from {info.source_folder}")
         self._show_progress(False)
         self._show_report(info.report)
+        labels = len(info.config.labels.names)  # a labelled code is the style, then the label
+        latent = (f"latent size {info.latent_dim - labels} + {labels} labels" if labels
+                  else f"latent size {info.latent_dim}")
         self.details.setText(
             f"{_skipped_and_duplicates(info.report)}\n{info.image_count} training images · "
-            f"{info.image_size} × {info.image_size} {channels_label(info.channels)} · "
-            f"latent size {info.latent_dim}")
+            f"{info.image_size} × {info.image_size} {channels_label(info.channels)} · {latent}")
         self._show_preview(None)
         self.choose_button.setText("New project from folder…")
 
