@@ -42,7 +42,6 @@ from models.conditioning import (
     LabelAdversary,
     LabelEmbedding,
     known_or_predicted,
-    reverse_gradient,
 )
 from models.config import VAEConfig
 from models.distributions import DiagonalGaussian
@@ -237,11 +236,10 @@ class VAE(nn.Module):
         return last.conv.weight if isinstance(last, ResizeConv) else last.weight
 
     def forward(self, x: torch.Tensor, generator: torch.Generator | None = None,
-                labels: torch.Tensor | None = None,
-                adversary_strength: float = 0.0) -> VAEOutput:
+                labels: torch.Tensor | None = None) -> VAEOutput:
         """Encode, sample, decode. A conditional model takes label indices (N,) int64, -1 for
-        an unlabelled image (conditioned on q(y|x)); its adversary sees z through a gradient
-        reversal of `adversary_strength` (0: it only learns, the encoder is not pushed)."""
+        an unlabelled image (conditioned on q(y|x)); its adversary reads the label from a
+        detached z (it learns; pushing the encoder is `models.conditioning.confuse_codes`)."""
         if not self.conditional:
             posterior = self.encode(x)
             z = posterior.sample(generator)  # (N, D)
@@ -254,7 +252,7 @@ class VAE(nn.Module):
         embedding = self.label_embedding(weights).to(h.dtype)
         posterior = self._posterior(torch.cat([h, embedding], dim=1))
         z = posterior.sample(generator)  # (N, D)
-        adversary = self.label_adversary(reverse_gradient(z, adversary_strength))
+        adversary = self.label_adversary(z.detach())
         return VAEOutput(posterior=posterior, reconstruction=self.decode(z, weights), z=z,
                          label_logits=logits, adversary_logits=adversary)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch.nn.parallel import DistributedDataParallel
 
-from models.conditioning import LabelTerms, label_losses
+from models.conditioning import LabelTerms, confuse_codes, label_losses
 from models.config import LabelConfig, TrainConfig, VAEConfig
 from models.distributions import DiagonalGaussian
 from models.loss import elbo_loss
@@ -182,8 +182,11 @@ class Optimisation:
         labels = self.batches.labels(position)  # (B,) int64 or None
         self.model.train()
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
-            out = (self.forward_model(x) if labels is None else self.forward_model(
-                x, labels=labels, adversary_strength=self.label_config.adversary_weight))
+            out = (self.forward_model(x) if labels is None
+                   else self.forward_model(x, labels=labels))
+        if labels is not None:  # codes the adversary cannot read (ramped in with the KL)
+            confuse_codes(self.model.label_adversary, out.z, self.label_config.adversary_weight
+                          * schedule.kl_weight(state.step, self.config.kl_warmup_steps))
         posterior = DiagonalGaussian(out.posterior.mean.float(), out.posterior.logvar.float())
         terms = elbo_loss(x, out.reconstruction.float(), posterior, beta=self.config.beta,
                           kl_weight=schedule.kl_weight(state.step, self.config.kl_warmup_steps),
