@@ -24,6 +24,7 @@ WIDTH_RANGE = (4, 256)
 MAX_EPOCHS = 100_000  # far past convergence even for a handful of images
 MAX_MINUTES = 525_600.0  # a year
 MAX_SEED = 2**32 - 1  # what numpy and torch both accept
+SHARPEN_SHARE = 1.0 / 3.0  # the sharpen stage's share of a run (the last third, or on demand)
 
 
 class _JsonRecord:
@@ -173,6 +174,14 @@ class TrainConfig(_JsonRecord):
     bf16: str = "auto"  # "auto" = bf16 autocast only where a start-up check shows it is faster
     checkpoint_minutes: float = 3.0  # a crash loses at most this much work
     preview_count: int = 8  # validation images and samples shown while training
+
+    def for_sharpening(self) -> TrainConfig:
+        """These settings with the sharpen stage on from the first step, for SHARPEN_SHARE of
+        their length (what "Sharpen" in the Train panel and `latentia train --resume --sharpen`
+        ask for; the length then means "this much more" than the checkpoint has done)."""
+        if self.minutes is not None:
+            return self.replace(sharpen="on", minutes=self.minutes * SHARPEN_SHARE)
+        return self.replace(sharpen="on", epochs=max(1, round((self.epochs or 1) * SHARPEN_SHARE)))
 
     def __post_init__(self) -> None:
         if self.epochs is None and self.minutes is None:

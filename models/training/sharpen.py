@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from models.conditioning import one_hot_weights
-from models.config import TrainConfig, VAEConfig
+from models.config import SHARPEN_SHARE, TrainConfig, VAEConfig
 from models.training.discriminator import (
     PatchDiscriminator,
     diff_augment,
@@ -43,7 +43,7 @@ from models.training.discriminator import (
 from models.vae import VAE
 from models.weights import optimizer_from_tensors, optimizer_to_tensors
 
-SHARPEN_FROM = 2.0 / 3.0  # "auto": the adversarial stage takes the last third of a run
+SHARPEN_FROM = 1.0 - SHARPEN_SHARE  # "auto": the adversarial stage takes the last third
 RAMP_STEPS = 200  # the adversarial weight climbs linearly from 0 over this many steps
 # Added to |grad_w L_adv| against a division by zero. The latent-diffusion autoencoder also
 # clamps lambda at 1e4, but its reconstruction loss is a per-pixel mean; ours is the Gaussian
@@ -187,13 +187,8 @@ def random_labels(model: VAE, n: int) -> torch.Tensor | None:
 
 def sharpen_settings(project, config: TrainConfig | None = None) -> TrainConfig:
     """Settings (`config`, else the project's) that continue a trained project with the sharpen
-    stage on from the first step, for a third of the length those settings ask for (the share
-    "auto" gives the stage)."""
-    base = (config or project.config.train).replace(sharpen="on")
-    share = 1.0 - SHARPEN_FROM
-    if base.minutes is not None:
-        return project.more_training(base, minutes=base.minutes * share)
-    return project.more_training(base, epochs=max(1, round((base.epochs or 1) * share)))
+    stage on from the first step, for a third of the length those settings ask for."""
+    return project.more_training((config or project.config.train).for_sharpening())
 
 
 def code_batches(images: np.ndarray, indices: np.ndarray, to_tensor, device) -> list:

@@ -13,6 +13,7 @@ from models.records import (
     LatentHealth,
     Metrics,
     SkippedFile,
+    TrainProgress,
 )
 from studio.contract.project_records import ProjectInfo, ScanResult
 from studio.panels.train.dialogs import FolderDialog, ProjectPathDialog
@@ -193,6 +194,30 @@ def test_open_project_continues_training_with_its_settings(panel, state, qtbot):
             qtbot.waitSignal(state.sig_request_train) as blocker:
         controls.start_button.click()
     assert blocker.args[0] == TrainConfig(epochs=7, beta=0.5)
+
+
+def test_sharpen_continues_for_a_third_of_the_length_with_the_stage_on(panel, state, qtbot):
+    state.sig_project_reported.emit(project_info(trained_steps=0))
+    controls = panel.setup.controls
+    assert not controls.sharpen_button.isEnabled()  # an untrained project has nothing to sharpen
+    state.sig_project_reported.emit(project_info(trained_steps=500))
+    assert controls.sharpen_button.isEnabled()
+    with qtbot.waitSignal(state.sig_request_train) as blocker:
+        controls.sharpen_button.click()
+    assert blocker.args[0] == TrainConfig(epochs=2, beta=0.5, sharpen="on")  # 7 epochs / 3
+    state.sig_training_state_reported.emit("running")
+    assert not controls.sharpen_button.isEnabled()
+
+
+def test_stage_and_prior_reports_show_as_notes(panel, state):
+    state.sig_project_reported.emit(project_info(trained_steps=500))
+    state.sig_train_progress.emit(TrainProgress(kind="stage", step=600, epoch=9.0,
+                                                total_steps=700, message="sharpening: begun"))
+    assert panel.monitor.status.note.text() == "Sharpening: begun"
+    state.sig_train_progress.emit(TrainProgress(kind="prior", step=700, epoch=10.0,
+                                                total_steps=700,
+                                                message="fitting the sampling prior (40%)"))
+    assert panel.monitor.status.note.text() == "Fitting the sampling prior (40%)"
 
 
 def test_panel_created_after_project_shows_it(qtbot, state, projects_root):

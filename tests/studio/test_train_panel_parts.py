@@ -184,6 +184,17 @@ def test_panel_look_for_each_situation():
     assert finished.can_start and finished.start_label == "Continue training"
     assert finished.headline == "Finished — reached 40 epochs"
     assert finished.lock_project_settings and not finished.lock_all_settings
+    assert finished.can_sharpen and not nothing.can_sharpen and not exported.can_sharpen
+
+
+def test_sharpen_needs_a_trained_project_and_nothing_running():
+    def look(training_state: str, steps: int):
+        return describe(PanelFacts(training_state, new_project=False,
+                                   project_path="/p.latentia", trained_steps=steps))
+
+    assert look("idle", 500).can_sharpen
+    assert not look("idle", 0).can_sharpen  # nothing to sharpen yet
+    assert not look("running", 500).can_sharpen and not look("paused", 500).can_sharpen
 
 
 def test_banner_and_colour_button(qtbot, monkeypatch):

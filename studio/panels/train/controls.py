@@ -43,6 +43,8 @@ class TrainControls(QWidget):
     sig_pause = Signal()
     sig_resume = Signal()
     sig_stop = Signal()
+    sig_sharpen = Signal()
+    """The user wants the trained model sharpened (a short run with the adversarial stage)."""
     sig_change_path = Signal()
     """The user wants to pick where the new project is created."""
 
@@ -61,6 +63,10 @@ class TrainControls(QWidget):
         self.stop_button = QPushButton("Stop")
         self.stop_button.setToolTip("Stop after the current step and save a checkpoint. "
                                     "You can continue training later.")
+        self.sharpen_button = QPushButton("Sharpen")
+        self.sharpen_button.setToolTip(
+            "Train a trained model a little longer (a third of the length set above) with a "
+            "critic that teaches it fine detail: crisper reconstructions and new images.")
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_label, 1)
         path_row.addWidget(self.change_path_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -69,6 +75,7 @@ class TrainControls(QWidget):
         buttons.addWidget(self.pause_button, 1, 0)
         buttons.addWidget(self.resume_button, 1, 1)
         buttons.addWidget(self.stop_button, 1, 2)
+        buttons.addWidget(self.sharpen_button, 2, 0, 1, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(path_row)
@@ -78,6 +85,7 @@ class TrainControls(QWidget):
         self.pause_button.clicked.connect(self.sig_pause)
         self.resume_button.clicked.connect(self.sig_resume)
         self.stop_button.clicked.connect(self.sig_stop)
+        self.sharpen_button.clicked.connect(self.sig_sharpen)
         self.change_path_button.clicked.connect(self.sig_change_path)
         self.set_project_path(None)
 
@@ -95,8 +103,9 @@ class TrainControls(QWidget):
         self.estimate_label.setVisible(bool(text))
 
     def update_buttons(self, training_state: str, can_start: bool, start_label: str,
-                       start_tooltip: str) -> None:
+                       start_tooltip: str, can_sharpen: bool = False) -> None:
         pause, resume, stop = _ENABLED.get(training_state, (False, False, False))
+        self.sharpen_button.setEnabled(can_sharpen)
         self.pause_button.setEnabled(pause)
         self.resume_button.setEnabled(resume)
         self.stop_button.setEnabled(stop)

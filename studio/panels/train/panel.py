@@ -92,6 +92,7 @@ class TrainPanel(QWidget):
         controls.sig_pause.connect(state.sig_request_pause)
         controls.sig_resume.connect(state.sig_request_resume)
         controls.sig_stop.connect(state.sig_request_stop)
+        controls.sig_sharpen.connect(self._on_sharpen)
         controls.sig_change_path.connect(self._on_change_path)
 
     # --- folder and scan --------------------------------------------------------------------
@@ -138,10 +139,13 @@ class TrainPanel(QWidget):
         self._update_view()
 
     # --- project and training ---------------------------------------------------------------
-    def _on_start(self) -> None:
+    def _clear_messages(self) -> None:
         self.monitor.status.error.clear()
         self.monitor.status.warning.clear()
         self._error, self._done_message = False, ""
+
+    def _on_start(self) -> None:
+        self._clear_messages()
         if not self._new_project:
             self._request_training()
             return
@@ -151,6 +155,12 @@ class TrainPanel(QWidget):
         self.monitor.status.show_job(-1, "Reading and preparing every image…")
         self._state.sig_request_new_project.emit(self._folder, str(self._project_path()), config)
         self._update_view()
+
+    def _on_sharpen(self) -> None:
+        """Continue the open project with the sharpen stage on, for a third of the length set
+        in the form (the worker reads a length as "this much more")."""
+        self._clear_messages()
+        self._request_training(self.setup.form.train_config().for_sharpening())
 
     def _request_training(self, config: TrainConfig | None = None) -> None:
         config = config or self.setup.form.train_config()
@@ -224,6 +234,8 @@ class TrainPanel(QWidget):
             status.warning.show_message("warning", progress.message)
         elif progress.kind == ProgressKind.CHECKPOINT:
             status.set_note(f"Checkpoint saved at step {progress.step:,}")
+        elif progress.kind in (ProgressKind.STAGE, ProgressKind.PRIOR) and progress.message:
+            status.set_note(progress.message[:1].upper() + progress.message[1:])
         elif progress.kind == ProgressKind.DONE:
             self._done_message = progress.message
             self._update_view()
@@ -289,7 +301,8 @@ class TrainPanel(QWidget):
         self._pages.setCurrentIndex(0 if look.show_invitation else 1)
         self.monitor.status.set_headline(look.headline)
         self.setup.controls.update_buttons(self._training_state, look.can_start,
-                                           look.start_label, look.start_tooltip)
+                                           look.start_label, look.start_tooltip,
+                                           look.can_sharpen)
         self.setup.form.set_training_locked(look.lock_all_settings)
         self.setup.form.set_project_locked(look.lock_project_settings)
         new_path = self._project_path() if self._new_project and self._folder else None

@@ -52,6 +52,7 @@ class PanelLook:
     can_start: bool
     start_label: str
     start_tooltip: str
+    can_sharpen: bool  # a trained project, nothing running: "Sharpen" continues it
     lock_all_settings: bool  # training or creating: settings cannot change now
     lock_project_settings: bool  # image options and latent size belong to the open project
 
@@ -100,6 +101,8 @@ def describe(facts: PanelFacts) -> PanelLook:
         can_start=can_start,
         start_label=label,
         start_tooltip=tooltip,
+        can_sharpen=idle and has_project and not facts.new_project
+        and not facts.is_model_file and facts.trained_steps > 0,
         lock_all_settings=facts.training_state.busy
         or facts.pending in (Pending.CREATE, Pending.TRAIN),
         lock_project_settings=has_project and not facts.new_project,
