@@ -33,6 +33,16 @@ def to_tensor(images: np.ndarray, device: torch.device) -> torch.Tensor:
     return batch.float().div_(255.0).contiguous(memory_format=torch.channels_last)
 
 
+def spread(indices: np.ndarray, count: int) -> np.ndarray:
+    """At most `count` of `indices`, evenly spaced: the cache keeps a folder's files in path
+    order, so the first few thousand of a big folder are its first few subfolders (a letter
+    folder A-Z would be fitted on A-J only)."""
+    indices = np.asarray(indices)
+    if len(indices) <= count:
+        return indices
+    return indices[np.linspace(0, len(indices) - 1, count).round().astype(np.int64)]
+
+
 def augmentation_enabled(mode: str, image_count: int) -> bool:
     return mode == "on" or (mode == "auto" and image_count < SMALL_FOLDER)
 

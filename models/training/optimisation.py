@@ -24,7 +24,6 @@ from models.training.data import (
     DataPosition,
     TrainingBatches,
     augmentation_enabled,
-    to_tensor,
 )
 from models.training.distributed import DistContext, agree_on, device_for_rank
 from models.training.ema import make_ema
@@ -102,7 +101,7 @@ class Optimisation:
 
     def begin_sharpen(self, images, indices, psnr_db: float) -> None:
         """Fit the code Gaussian and mark the stage begun (PSNR: the collapse reference)."""
-        self.sharpen.fit_codes(self.model, code_batches(images, indices, to_tensor, self.device))
+        self.sharpen.fit_codes(self.model, code_batches(images, indices, self.device))
         self.state = dataclasses.replace(self.state, sharpen_step=self.state.step,
                                          sharpen_psnr=psnr_db)
 

@@ -14,7 +14,7 @@ import torch
 
 from models.conditioning import batch_labels
 from models.prior import LatentPrior, SamplingPrior
-from models.training.data import to_tensor
+from models.training.data import spread, to_tensor
 from models.vae import VAE
 
 EVAL_BATCH = 128
@@ -50,7 +50,7 @@ def fit_sampling_prior(kind: str, model: VAE, images: np.ndarray, indices: np.nd
     turns true during the fit); "gmm" fits the mixture at once.
     """
     count = LEARNED_IMAGES if kind == "diffusion" else MIXTURE_IMAGES
-    means, logvars = encode_posteriors(model, images, indices[:count], device, labels)
+    means, logvars = encode_posteriors(model, images, spread(indices, count), device, labels)
     yield 0.0
     if kind == "diffusion":
         from models.prior_diffusion import DiffusionPrior

@@ -34,6 +34,7 @@ import torch
 
 from models.conditioning import one_hot_weights
 from models.config import SHARPEN_SHARE, TrainConfig, VAEConfig
+from models.training.data import spread, to_tensor
 from models.training.discriminator import (
     PatchDiscriminator,
     diff_augment,
@@ -191,7 +192,8 @@ def sharpen_settings(project, config: TrainConfig | None = None) -> TrainConfig:
     return project.more_training((config or project.config.train).for_sharpening())
 
 
-def code_batches(images: np.ndarray, indices: np.ndarray, to_tensor, device) -> list:
-    """The first CODE_IMAGES training images as float batches of 128."""
-    rows = np.sort(indices[:CODE_IMAGES])
+def code_batches(images: np.ndarray, indices: np.ndarray,
+                 device: torch.device) -> list[torch.Tensor]:
+    """CODE_IMAGES training images from all over the folder, as float batches of 128."""
+    rows = np.sort(spread(indices, CODE_IMAGES))
     return [to_tensor(images[rows[i:i + 128]], device) for i in range(0, len(rows), 128)]

@@ -24,6 +24,7 @@ from models.prior import LatentPrior
 from models.records import Metrics, PreviewImages, TrainProgress
 from models.runtime import describe_device
 from models.training import checkpoint as ckpt
+from models.training.data import spread
 from models.training.distributed import DistContext, any_rank, barrier, rank0_value
 from models.training.optimisation import Optimisation
 from models.training.prior_fit import fit_sampling_prior
@@ -210,7 +211,7 @@ class Trainer:
     # -- bookkeeping -------------------------------------------------------------------------
     def _health_idx(self) -> np.ndarray:
         pool = np.concatenate([self.data.val_idx, self.data.train_idx])
-        return pool[:512]
+        return spread(pool, 512)
 
     def _fraction_done(self) -> float:
         if self.config.minutes is not None:

@@ -12,7 +12,7 @@ from models.loss import elbo_loss, latent_health, psnr_db
 from models.pixels import to_uint8_images
 from models.prior import LatentPrior, SamplingPrior
 from models.records import LatentHealth, Metrics, PreviewImages, frozen_array
-from models.training.data import to_tensor
+from models.training.data import spread, to_tensor
 from models.vae import VAE
 
 EVAL_BATCH = 128
@@ -37,7 +37,7 @@ def evaluate(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.
     """True negative ELBO (beta = 1, no warm-up, no free bits) and PSNR of mean reconstructions;
     for a conditional model also q(y|x)'s accuracy and the adversary's (leakage)."""
     model.eval()
-    indices = np.sort(indices[:MAX_EVAL_IMAGES])
+    indices = np.sort(spread(indices, MAX_EVAL_IMAGES))
     noise = torch.Generator(device=device).manual_seed(0)  # leaves the training RNG untouched
     totals = np.zeros(4)
     means, kls, psnrs = [], [], []

@@ -28,14 +28,15 @@ from image_metrics import c2st_accuracy, high_frequency_ratio
 from models.prior import LatentPrior
 from models.prior_diffusion import DiffusionPrior, DiffusionSettings
 from models.project import Project
-from models.training.prior_fit import encode_posteriors
+from models.training.data import spread
+from models.training.prior_fit import LEARNED_IMAGES, MIXTURE_IMAGES, encode_posteriors
 
 
 def fit(kind: str, means: np.ndarray, logvars: np.ndarray):
     if kind == "normal":
         return LatentPrior.standard_normal(means.shape[1])
     if kind == "gmm":
-        return LatentPrior.fit(means[:5000], seed=0)
+        return LatentPrior.fit(means[spread(np.arange(len(means)), MIXTURE_IMAGES)], seed=0)
     name, _, epochs = kind.partition(":")
     if name != "diffusion":
         raise SystemExit(f"unknown prior kind {kind!r}")
@@ -62,7 +63,7 @@ def main() -> None:
     train_idx, val_idx = project.cache.split(config.val_fraction, config.seed)
     train_images, val_images = images[np.sort(train_idx)], images[np.sort(val_idx)]
     model = project._model()
-    means, logvars = encode_posteriors(model.model, images, np.sort(train_idx),
+    means, logvars = encode_posteriors(model.model, images, spread(train_idx, LEARNED_IMAGES),
                                        torch.device("cpu"))
     n = min(len(train_images), 2000)
     results = {}

@@ -48,7 +48,7 @@ from models.project import Project
 SAMPLE_SEED = 0
 SAMPLES_SHOWN = 64
 RECONSTRUCTIONS_SHOWN = 16
-COPY_RATIO = 0.5  # nearest / second-nearest distance below this: a near-duplicate
+COPY_RATIO = 1.0 / 3.0  # nearest / second-nearest distance below this: a near-duplicate
 
 
 def grid(images: np.ndarray, columns: int) -> Image.Image:

@@ -180,3 +180,14 @@ def test_a_collapse_goes_back_to_the_last_good_state(tmp_path, shape_folder, mon
     good = trainer.opt.guard._snapshot["model"]
     for name, value in snapshots[-1].items():
         assert torch.equal(value, good[name]), name
+
+
+def test_subsets_of_a_big_folder_cover_all_of_it():
+    """Fits use a few thousand images; the cache keeps path order (A/, B/, ... Z/), so the
+    first few thousand would be the first few subfolders only."""
+    from models.training.data import spread
+
+    rows = spread(np.arange(20_000) * 2, 2000)
+    assert len(np.unique(rows)) == 2000 and rows[0] == 0 and rows[-1] == 39_998
+    assert np.ptp(np.diff(rows)) <= 2  # evenly spaced
+    assert np.array_equal(spread(np.arange(7), 2000), np.arange(7))
