@@ -197,8 +197,11 @@ def main() -> None:
     else:
         project, timing = train(args)
     started = time.process_time()
-    results = {"folder": str(args.folder), "settings": args.set,
-               "steps": project.trained_steps, **timing, **evaluate(project, args)}
+    previous = args.out / "results.json"
+    kept = json.loads(previous.read_text()) if args.reuse and previous.is_file() else {}
+    results = {**kept, "folder": str(args.folder), "settings": args.set or kept.get("settings"),
+               "steps": project.trained_steps, **timing,
+               **evaluate(project, args)}  # a re-evaluation keeps the tests it did not rerun
     results["evaluation_cpu_seconds"] = round(time.process_time() - started, 1)
     (args.out / "results.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
