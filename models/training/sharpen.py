@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from models.conditioning import one_hot_weights
-from models.config import SHARPEN_SHARE, TrainConfig, VAEConfig
+from models.config import TrainConfig, VAEConfig
 from models.training.data import spread, to_tensor
 from models.training.discriminator import (
     PatchDiscriminator,
@@ -44,7 +44,10 @@ from models.training.discriminator import (
 from models.vae import VAE
 from models.weights import optimizer_from_tensors, optimizer_to_tensors
 
-SHARPEN_FROM = 1.0 - SHARPEN_SHARE  # "auto": the adversarial stage takes the last third
+# "auto": the adversarial stage takes the last third of a run (config.SHARPEN_SHARE). Written
+# as 2/3, not as 1 - 1/3 (= 0.6666666666666667): step / total at two thirds of a run is
+# 0.6666666666666666, and a stage that starts a step late never starts in a 3-step run.
+SHARPEN_FROM = 2.0 / 3.0
 RAMP_STEPS = 200  # the adversarial weight climbs linearly from 0 over this many steps
 # Added to |grad_w L_adv| against a division by zero. The latent-diffusion autoencoder also
 # clamps lambda at 1e4, but its reconstruction loss is a per-pixel mean; ours is the Gaussian

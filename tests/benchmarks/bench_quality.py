@@ -19,7 +19,8 @@ and writes samples.png, reconstructions.png and results.json to `--out`.
 
 `--start-from` saves compute when settings only differ from a finished run's after some step
 (the sharpen stage begins at 2/3 of the budget): it continues a copy of that run's project,
-checkpointed before the point where the settings start to matter.
+checkpointed before the point where the settings start to matter. A run whose `--out` already
+holds a project (an interrupted run) goes on from that project's last checkpoint.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def train(args: argparse.Namespace) -> tuple[Project, dict]:
     setting = parse_setting(f"run:{','.join(args.set)}")
     config = ProjectConfig(ingest=IngestConfig(image_size=64),
                            vae=setting.vae.replace(image_size=64), train=setting.train)
-    if args.start_from:  # a copy of another run's project, part-trained: train on from there
+    if (args.out / "project.latentia").is_dir():  # an interrupted run: on from its checkpoint
+        project = Project.open(args.out / "project.latentia")
+    elif args.start_from:  # a copy of another run's project, part-trained: train on from there
         shutil.copytree(args.start_from, args.out / "project.latentia")
         project = Project.open(args.out / "project.latentia")
     else:
