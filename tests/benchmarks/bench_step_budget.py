@@ -60,8 +60,9 @@ def parse_setting(text: str) -> Setting:
     sharpening = False
     for assignment in filter(None, assignments.split(",")):
         key, _, raw = assignment.partition("=")
-        if key == "stage":
+        if key == "stage":  # timing the stage needs it on, whatever today's default is
             sharpening = raw == "sharpen"
+            changes["train"].setdefault("sharpen", "on")
             continue
         section, _, attribute = key.partition(".")
         try:
