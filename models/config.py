@@ -161,10 +161,12 @@ class TrainConfig(_JsonRecord):
     focal_frequency: float = 0.0
     fft_amplitude: float = 0.0
     msssim_l1: float = 0.0
-    prior: str = "gmm"  # sampling prior fitted when a run finishes: "diffusion" or "gmm"
+    # sampling prior fitted when a run finishes: "diffusion" (a small denoising model over the
+    # codes; its samples a C2ST tells from real images less often, docs/benchmarks.md) or "gmm"
+    prior: str = "diffusion"
     # adversarial "sharpen" stage: "auto" = the last third of a run, "on" = also at once when
     # continuing a finished project, "off" = never (models/training/sharpen.py)
-    sharpen: str = "off"
+    sharpen: str = "auto"
     sharpen_weight: float = 0.5  # times the adaptive weight, as in the latent-diffusion autoencoder
     ema_decay: float = 0.999  # EMA of weights used for previews and saved models
     augment: str = "auto"  # "auto" = flips and small shifts only for folders under 5,000 images

@@ -66,6 +66,12 @@ def add_train(sub) -> None:
     parser.add_argument("--sharpen", action="store_true",
                         help="with --resume: sharpen a trained model now (adversarial stage; "
                              "for a third of its training length unless --epochs/--minutes)")
+    parser.add_argument("--prior", choices=("diffusion", "gmm"),
+                        help="sampling prior fitted when a run ends: the learned diffusion "
+                             f"model or the Gaussian mixture ({TrainConfig.prior})")
+    parser.add_argument("--no-sharpen", action="store_true",
+                        help="never run the adversarial sharpen stage (by default it takes the "
+                             "last third of a run)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_train)
 
@@ -83,7 +89,8 @@ def new_project_config(args: argparse.Namespace) -> ProjectConfig:
         train = TrainConfig(epochs=None if args.minutes else epochs, minutes=args.minutes,
                             batch_size=given["batch_size"], beta=given["beta"],
                             device=args.device or TrainConfig.device, seed=given["seed"])
-        return ProjectConfig(ingest, vae, train, LabelConfig(args.labels or "none"))
+        return ProjectConfig(ingest, vae, with_stage_options(train, args),
+                             LabelConfig(args.labels or "none"))
     except ValueError as exc:
         raise LatentiaError(str(exc)) from exc
 
@@ -98,10 +105,19 @@ def resumed_config(project, args: argparse.Namespace) -> TrainConfig:
                                 f"{value(project.config)}; a resumed project keeps its "
                                 "settings (drop the option, or train a new project)")
     try:
-        config = _longer(project, args)
+        config = with_stage_options(_longer(project, args), args)
         return config.replace(device=args.device) if args.device else config
     except ValueError as exc:
         raise LatentiaError(str(exc)) from exc
+
+
+def with_stage_options(config: TrainConfig, args: argparse.Namespace) -> TrainConfig:
+    """`config` with the prior --prior names and, with --no-sharpen, no sharpen stage."""
+    if args.sharpen and args.no_sharpen:
+        raise LatentiaError("--sharpen and --no-sharpen contradict each other")
+    if args.prior is not None:
+        config = config.replace(prior=args.prior)
+    return config.replace(sharpen="off") if args.no_sharpen else config
 
 
 def _longer(project, args: argparse.Namespace) -> TrainConfig:

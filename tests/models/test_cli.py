@@ -56,13 +56,29 @@ def test_resume_sharpen_runs_the_adversarial_stage_now(tmp_path, shape_folder, c
     from models.training import checkpoint as ckpt
 
     out = tmp_path / "sharp.latentia"
-    assert main(["train", str(shape_folder), "--out", str(out), "--epochs", "3", *TINY]) == 0
+    assert main(["train", str(shape_folder), "--out", str(out), "--epochs", "3", "--no-sharpen",
+                 *TINY]) == 0
     before = ckpt.load_state(out)
+    assert before.sharpen_step == -1  # --no-sharpen: no stage in the last third
     code, _, _ = run_cli(capsys, "train", "unused", "--out", out, "--resume", "--sharpen", *TINY)
     assert code == 0
     after = ckpt.load_state(out)
     assert after.epoch == before.epoch + 1  # a third of the 3 epochs it was trained for
     assert after.sharpen_step == before.step  # the stage began with the first new step
+
+
+def test_the_mixture_prior_stays_selectable(tmp_path, shape_folder, capsys):
+    from models.project import Project
+
+    out = tmp_path / "mixture.latentia"
+    assert main(["train", str(shape_folder), "--out", str(out), "--epochs", "1",
+                 "--prior", "gmm", *TINY]) == 0
+    project = Project.open(out)
+    assert project.config.train.prior == "gmm" and project.config.train.sharpen == "auto"
+    assert project._model().prior.kind == "gmm"
+    code, _, err = run_cli(capsys, "train", "unused", "--out", out, "--resume", "--sharpen",
+                           "--no-sharpen", *TINY)
+    assert code != 0 and "contradict" in err
 
 
 def test_ingest_reports(shape_folder, capsys):
