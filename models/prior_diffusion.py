@@ -287,7 +287,10 @@ class DiffusionPrior:
             denoiser = Denoiser(len(shift), settings.hidden, settings.blocks)
             denoiser.load_state_dict(weights)
         except (KeyError, ValueError, TypeError, RuntimeError) as exc:
-            raise ProjectError(f"the saved latent prior is corrupt or incomplete ({exc})") from exc
+            # torch's load_state_dict lists every missing key over several lines: one line here
+            detail = " ".join(str(exc).split())[:160]
+            raise ProjectError(
+                f"the saved latent prior is corrupt or incomplete ({detail})") from exc
         if not all(torch.isfinite(t).all() for t in weights.values()):
             raise ProjectError("the saved latent prior holds non-finite numbers")
         return cls(settings, frozen_array(shift), frozen_array(scale), denoiser.eval())

@@ -58,6 +58,10 @@ def test_the_bf16_check_leaves_the_random_state_alone(tmp_path, shape_folder, mo
     from models.vae import VAE
 
     VAE(project.config.vae)  # what the trainer draws before its check
+    if project.config.train.sharpen != "off":  # and the sharpen stage's critic
+        from models.training.sharpen import SharpenStage
+
+        SharpenStage(project.config.vae, project.config.train, torch.device("cpu"))
     expected = torch.get_rng_state()
     trainer = project.trainer()
     assert trainer.opt.bf16 is True
