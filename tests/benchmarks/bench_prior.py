@@ -76,8 +76,7 @@ def main() -> None:
         c2st = c2st_accuracy(train_images, samples, repeats=args.repeats)
         results[kind] = {
             "fit_cpu_seconds": round(fit_cpu, 1),
-            "c2st_samples": round(c2st.accuracy, 3),
-            "c2st_samples_repeats": [round(x, 3) for x in c2st.accuracies],
+            **c2st.record("samples"),
             "hf_ratio_samples": round(high_frequency_ratio(train_images, samples), 3),
             "near_duplicates": copying(project, samples, train_images, val_images),
         }

@@ -167,9 +167,8 @@ def evaluate(project: Project, args: argparse.Namespace) -> dict:
     for name in filter(None, args.c2st.split(",")):
         a, b, paired = tests[name]
         result = c2st_accuracy(a, b, paired=paired, repeats=args.repeats)
-        results[f"c2st_{name}"] = round(result.accuracy, 3)
-        results[f"c2st_{name}_repeats"] = [round(x, 3) for x in result.accuracies]
-        print(f"C2ST {name}: {result.accuracy:.3f} {result.accuracies}", flush=True)
+        results.update(result.record(name))
+        print(f"C2ST {name}: {result.summary()}", flush=True)
     shown = np.sort(val_idx)[:RECONSTRUCTIONS_SHOWN]
     grid(samples[:SAMPLES_SHOWN], 8).save(args.out / "samples.png")
     grid(np.concatenate([images[shown], reconstructions[shown]]), RECONSTRUCTIONS_SHOWN).save(

@@ -13,6 +13,7 @@ generated images are quantised exactly like the real ones before anything compar
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -21,17 +22,46 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+log = logging.getLogger(__name__)
+
 C2ST_MAX_IMAGES = 2000  # per side: enough for a +-0.02 accuracy, a minute of CPU per fit
 C2ST_EPOCHS = 40  # upper bound; early stopping on the validation part picks the epoch
 C2ST_PATIENCE = 8  # epochs without a better validation loss before stopping
 C2ST_BATCH = 64
+C2ST_LEARNING_RATE = 1e-3
+# Accuracy on its own (unflipped) training split that proves a classifier learned something.
+# Without it, early stopping on the validation loss kept the first epoch's near-constant
+# predictor whenever the loss rose before the net had fitted anything (always on real-vs-real,
+# which has nothing to generalise), and that scored exactly 0.500 on a balanced test part.
+C2ST_FIT_ACCURACY = 0.75
+C2ST_ATTEMPTS = 3  # fits per repeat before it counts as "did not train": fresh seed, half the rate
 
 
 @dataclass(frozen=True)
 class C2STResult:
-    accuracy: float  # mean held-out accuracy over the repeats
-    accuracies: tuple[float, ...]  # one per repeat (different split and initialisation)
+    accuracy: float | None  # mean held-out accuracy of the repeats that trained; None: none did
+    accuracies: tuple[float | None, ...]  # one per repeat (own split and initialisation); None:
+    # no attempt learned its training split, so its held-out accuracy would mean nothing
+    fit_accuracies: tuple[float, ...]  # each repeat's accuracy on its own training split
     images_per_side: int
+
+    @property
+    def untrained(self) -> int:
+        return sum(a is None for a in self.accuracies)
+
+    def summary(self) -> str:
+        """One line for a printed table, e.g. `0.712 (repeats 0.731, did not train, 0.693)`."""
+        head = "did not train" if self.accuracy is None else f"{self.accuracy:.3f}"
+        repeats = ", ".join("did not train" if a is None else f"{a:.3f}" for a in self.accuracies)
+        return f"{head} (repeats {repeats})"
+
+    def record(self, name: str) -> dict:
+        """JSON fields `c2st_<name>` (null when no repeat trained) and its per-repeat lists."""
+        return {f"c2st_{name}": None if self.accuracy is None else round(self.accuracy, 3),
+                f"c2st_{name}_repeats": [None if a is None else round(a, 3)
+                                         for a in self.accuracies],
+                f"c2st_{name}_train_fit": [round(a, 3) for a in self.fit_accuracies],
+                f"c2st_{name}_untrained_repeats": self.untrained}
 
 
 def to_float(images: np.ndarray) -> torch.Tensor:
@@ -81,40 +111,67 @@ def _accuracy_and_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tu
     return float(((logits > 0).float() == y).float().mean()), loss
 
 
-def _fit_and_test(a: torch.Tensor, b: torch.Tensor, paired: bool, seed: int) -> float:
-    rng = np.random.default_rng(seed)
-    parts = _split(len(a), paired, rng)
-    ta, va, sa = parts[:3]
-    tb, vb, sb = parts[:3] if paired else parts[3:]
-    x_train, y_train = _labelled(a, b, ta, tb)
-    x_val, y_val = _labelled(a, b, va, vb)
-    x_test, y_test = _labelled(a, b, sa, sb)
+def _train_epoch(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor,
+                 y: torch.Tensor) -> None:
+    model.train()
+    order = torch.randperm(len(x))
+    for start in range(0, len(order), C2ST_BATCH):
+        rows = order[start:start + C2ST_BATCH]
+        batch = x[rows]
+        flip = torch.rand(len(rows)) < 0.5  # the same flips for both sets
+        batch = torch.where(flip[:, None, None, None], batch.flip(3), batch)
+        loss = F.binary_cross_entropy_with_logits(model(batch).squeeze(1), y[rows])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+def _fit_once(data: dict[str, tuple[torch.Tensor, torch.Tensor]], seed: int,
+              learning_rate: float) -> tuple[float | None, float]:
+    """(held-out accuracy or None if it never fitted its training split, training-split accuracy).
+
+    Only epochs whose classifier fits its training split to C2ST_FIT_ACCURACY are candidates
+    for early stopping on the validation loss, and patience counts from the first of them.
+    """
     torch.manual_seed(seed)
-    model = c2st_classifier(a.shape[1])
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    best_loss, best_state, waited = math.inf, None, 0
+    model = c2st_classifier(data["train"][0].shape[1])
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    best_loss, best_state, best_fit, highest_fit, waited = math.inf, None, 0.0, 0.0, 0
     for _epoch in range(C2ST_EPOCHS):
-        model.train()
-        order = torch.randperm(len(x_train))
-        for start in range(0, len(order), C2ST_BATCH):
-            rows = order[start:start + C2ST_BATCH]
-            batch = x_train[rows]
-            flip = torch.rand(len(rows)) < 0.5  # the same flips for both sets
-            batch = torch.where(flip[:, None, None, None], batch.flip(3), batch)
-            loss = F.binary_cross_entropy_with_logits(model(batch).squeeze(1), y_train[rows])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        _, val_loss = _accuracy_and_loss(model, x_val, y_val)
+        _train_epoch(model, optimizer, *data["train"])
+        fit = _accuracy_and_loss(model, *data["train"])[0]
+        highest_fit = max(highest_fit, fit)
+        if fit < C2ST_FIT_ACCURACY:
+            continue
+        _, val_loss = _accuracy_and_loss(model, *data["val"])
         if val_loss < best_loss:
-            best_loss, waited = val_loss, 0
+            best_loss, best_fit, waited = val_loss, fit, 0
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
         else:
             waited += 1
             if waited >= C2ST_PATIENCE:
                 break
+    if best_state is None:
+        return None, highest_fit
     model.load_state_dict(best_state)
-    return _accuracy_and_loss(model, x_test, y_test)[0]
+    return _accuracy_and_loss(model, *data["test"])[0], best_fit
+
+
+def _fit_and_test(a: torch.Tensor, b: torch.Tensor, paired: bool,
+                  seed: int) -> tuple[float | None, float]:
+    """One repeat: a split, then up to C2ST_ATTEMPTS fits until one learns its training split."""
+    rng = np.random.default_rng(seed)
+    parts = _split(len(a), paired, rng)
+    rows_b = parts[:3] if paired else parts[3:]
+    data = {name: _labelled(a, b, parts[i], rows_b[i])
+            for i, name in enumerate(("train", "val", "test"))}
+    for attempt in range(C2ST_ATTEMPTS):
+        accuracy, fit = _fit_once(data, seed + 1000 * attempt, C2ST_LEARNING_RATE / 2**attempt)
+        if accuracy is not None:
+            return accuracy, fit
+        log.warning("C2ST fit %d of seed %d did not learn its training split (accuracy %.3f)",
+                    attempt + 1, seed, fit)
+    return None, fit
 
 
 def c2st_accuracy(a: np.ndarray, b: np.ndarray, *, paired: bool = False, repeats: int = 3,
@@ -123,8 +180,11 @@ def c2st_accuracy(a: np.ndarray, b: np.ndarray, *, paired: bool = False, repeats
 
     Both sides are cut to the same count (at most C2ST_MAX_IMAGES, a seeded random choice, the
     same rows on both sides when `paired`), split 40/20/40 into train / validation / test; the
-    classifier trains with Adam and horizontal flips, stops early on the validation loss and is
-    scored on the test part. Repeats use different splits and initialisations.
+    classifier trains with Adam and horizontal flips, stops early on the validation loss once it
+    fits its training split, and is scored on the test part. A repeat whose classifier never
+    fits its training split (after retries) reports None ("did not train"), not chance: a
+    constant predictor scores exactly 0.5 whatever the sets. Repeats use different splits and
+    initialisations.
     """
     if a.shape[1:] != b.shape[1:]:
         raise ValueError(f"image shapes differ: {a.shape[1:]} and {b.shape[1:]}")
@@ -135,8 +195,11 @@ def c2st_accuracy(a: np.ndarray, b: np.ndarray, *, paired: bool = False, repeats
     rows_a = rng.choice(len(a), n, replace=False)
     rows_b = rows_a if paired else rng.choice(len(b), n, replace=False)
     xa, xb = to_float(a[np.sort(rows_a)]), to_float(b[np.sort(rows_b)])
-    accuracies = tuple(_fit_and_test(xa, xb, paired, seed + 1 + r) for r in range(repeats))
-    return C2STResult(float(np.mean(accuracies)), accuracies, n)
+    fits = [_fit_and_test(xa, xb, paired, seed + 1 + r) for r in range(repeats)]
+    accuracies = tuple(accuracy for accuracy, _ in fits)
+    trained = [accuracy for accuracy in accuracies if accuracy is not None]
+    mean = float(np.mean(trained)) if trained else None
+    return C2STResult(mean, accuracies, tuple(fit for _, fit in fits), n)
 
 
 def radial_frequency(size: int) -> np.ndarray:
