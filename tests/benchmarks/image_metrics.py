@@ -131,7 +131,7 @@ def _fit_once(data: dict[str, tuple[torch.Tensor, torch.Tensor]], seed: int,
     """(held-out accuracy or None if it never fitted its training split, training-split accuracy).
 
     Only epochs whose classifier fits its training split to C2ST_FIT_ACCURACY are candidates
-    for early stopping on the validation loss, and patience counts from the first of them.
+    for early stopping on the validation loss, and only they count towards its patience.
     """
     torch.manual_seed(seed)
     model = c2st_classifier(data["train"][0].shape[1])
