@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from models.errors import LatentiaError
+from models.errors import LatentiaError, ProjectError
 
 JSON_FORMAT_VERSION = 1
 
@@ -48,6 +49,25 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def staged_folder(target: Path, failure: str) -> Iterator[Path]:
+    """Yield an empty folder beside `target` to fill; when the block ends it is renamed to
+    `target` (an empty folder there is replaced), and if the block fails it is deleted: never a
+    half-made `target`. OSErrors become a `ProjectError`: "{failure}: {reason}"."""
+    staging = target.with_name(f".{target.name}.creating")
+    shutil.rmtree(staging, ignore_errors=True)  # left by a crash
+    try:
+        staging.mkdir(parents=True)
+        yield staging
+        if target.exists():
+            target.rmdir()
+        staging.rename(target)
+    except OSError as exc:
+        raise ProjectError(f"{failure}: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def default_permissions(*, folder: bool = False) -> int:

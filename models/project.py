@@ -27,7 +27,7 @@ import numpy as np
 from models.config import LabelConfig, ProjectConfig, TrainConfig
 from models.errors import LatentiaError, ProjectError
 from models.exported_model import ExportedModel
-from models.fileio import read_json, write_json_atomic
+from models.fileio import read_json, staged_folder, write_json_atomic
 from models.history import history_from_rows
 from models.inference import InferenceModel
 from models.ingest.cache import ImageCache
@@ -85,10 +85,7 @@ class Project(ModelAccess):
             raise ProjectError(f"{path} already exists and is not empty; choose another name")
         config = dataclasses.replace(config, vae=config.vae.replace(
             image_size=config.ingest.image_size, channels=config.ingest.channels))
-        staging = path.with_name(f".{path.name}.creating")
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            staging.mkdir(parents=True)
+        with staged_folder(path, f"cannot create the project at {path}") as staging:
             cache = ingest_folder(folder, config.ingest, staging / "cache", progress=progress,
                                   should_stop=should_stop)
             config = _with_folder_labels(config, cache, staging)
@@ -98,13 +95,6 @@ class Project(ModelAccess):
                         "source_folder": str(Path(folder).resolve()),
                         "config": config.to_dict()}
             write_json_atomic(staging / PROJECT_FILE, document)
-            if path.exists():
-                path.rmdir()
-            staging.rename(path)
-        except OSError as exc:
-            raise ProjectError(f"cannot create the project at {path}: {exc.strerror}") from exc
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
         return cls.open(path)
 
     @classmethod
@@ -239,14 +229,9 @@ class Project(ModelAccess):
     def _copy_to(self, target: Path) -> None:
         if target.exists():
             raise ProjectError(f"{target} already exists; choose another name")
-        staging = target.with_name(f".{target.name}.saving")
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            shutil.copytree(self.path, staging, ignore=shutil.ignore_patterns("checkpoint.*"))
-            staging.rename(target)
-        except OSError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise ProjectError(f"cannot save the project to {target}: {exc.strerror}") from exc
+        with staged_folder(target, f"cannot save the project to {target}") as staging:
+            shutil.copytree(self.path, staging, ignore=shutil.ignore_patterns("checkpoint.*"),
+                            dirs_exist_ok=True)
         self.path = target
         self.name = target.name.removesuffix(PROJECT_SUFFIX)
         self.cache = ImageCache.open(target / "cache")

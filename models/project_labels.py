@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from models.errors import LatentiaError, ProjectError
-from models.fileio import read_json, write_json_atomic
+from models.fileio import read_json, staged_folder, write_json_atomic
 from models.labels import (
     ImageLabels,
     LabelAssignment,
@@ -89,18 +89,10 @@ def labelled_copy(project: Project, path: str | Path) -> Project:
     target = Path(path)
     if target.exists():
         raise ProjectError(f"{target} already exists; choose another name")
-    staging = target.with_name(f".{target.name}.creating")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir(parents=True)
+    with staged_folder(target, f"cannot create the project at {target}") as staging:
         shutil.copytree(project.path / "cache", staging / "cache")
         _write_labelled_document(project, staging, target.name.removesuffix(PROJECT_SUFFIX),
                                  assignment)
-        staging.rename(target)
-    except OSError as exc:
-        raise ProjectError(f"cannot create the project at {target}: {exc.strerror}") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return Project.open(target)
 
 
