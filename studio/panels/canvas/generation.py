@@ -23,6 +23,7 @@ from studio.contract.canvas_records import (
 from studio.contract.canvas_state import CanvasState
 from studio.contract.map_state import MapState
 from studio.panels.canvas import animation as anim
+from studio.panels.canvas.answers import LatestAnswers
 from studio.panels.canvas.generate import AttributeBox, SampleBox
 
 APPLY_DELAY_MS = 60  # attribute slider: the latest strength wins
@@ -40,8 +41,7 @@ class Generation(QObject):
         self._canvas = canvas
         self.sampler, self.attributes = sampler, attributes
         self._current_latent = current_latent
-        self._generations = {"sample": 0, "attribute": 0}  # latest request of each kind
-        self._results: dict[str, GeneratedResult] = {}
+        self._answers: LatestAnswers[str] = LatestAnswers("sample", "attribute")
         self._sides = {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64)}
         self._wanted_direction = ""  # a direction just saved: select it once it is listed
         self._apply_timer = QTimer(self)
@@ -62,20 +62,16 @@ class Generation(QObject):
 
     def clear(self) -> None:
         """Another project: its samples and edits mean nothing any more."""
-        self._results.clear()
+        self._answers.clear()
         self.sampler.grid.set_images(None)
         self.attributes.grid.set_images(None)
         self._sides = {"a": np.zeros(0, np.int64), "b": np.zeros(0, np.int64)}
         self.attributes.set_counts(0, 0)
 
-    def _next(self, kind: str) -> int:
-        self._generations[kind] += 1
-        return self._generations[kind]
-
     def _on_sample(self) -> None:
         s = self.sampler
         self._canvas.sig_request_sample.emit(SampleRequest(
-            s.count.value(), s.temperature.value(), s.seed.value(), self._next("sample"),
+            s.count.value(), s.temperature.value(), s.seed.value(), self._answers.next("sample"),
             s.cluster(), s.label()))
         s.grid.set_placeholder("Sampling…")
 
@@ -83,15 +79,14 @@ class Generation(QObject):
         if result.kind in (GeneratedKind.TRANSFER, GeneratedKind.BLEND):
             return  # the label transfer's (studio.panels.canvas.transfer)
         kind = "attribute" if result.kind == GeneratedKind.ATTRIBUTE else "sample"
-        if result.generation != self._generations[kind]:
+        if not self._answers.accept(kind, result):
             return  # an answer to a request since replaced
-        self._results[kind] = result
         grid = self.attributes.grid if kind == "attribute" else self.sampler.grid
         grid.set_images(result.images)
 
     def _pick(self, kind: str, row: int) -> None:
-        result = self._results.get(kind)
-        if result is not None and 0 <= row < len(result.latents):
+        result = self._answers.picked(kind, row)
+        if result is not None:
             self.sig_show.emit(anim.from_generated(result, row))
 
     def _on_set_side(self, side: str) -> None:
@@ -117,4 +112,4 @@ class Generation(QObject):
             return
         self._canvas.sig_request_attribute.emit(AttributeRequest(
             frozen_array(code), name, frozen_array(self.attributes.strengths()),
-            self._next("attribute")))
+            self._answers.next("attribute")))

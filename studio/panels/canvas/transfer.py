@@ -24,6 +24,7 @@ from studio.contract.canvas_records import (
 from studio.contract.canvas_state import CanvasState
 from studio.contract.gallery_records import GallerySource
 from studio.panels.canvas import animation as anim
+from studio.panels.canvas.answers import LatestAnswers
 from studio.panels.canvas.labels_box import LabelsBox
 
 BLEND_DELAY_MS = 60  # the slider: the latest position wins
@@ -41,8 +42,7 @@ class LabelTransfer(QObject):
         super().__init__(parent)
         self._canvas, self.box = canvas, box
         self._current = current  # the Canvas's current code and its training image, if any
-        self._generations = {GeneratedKind.TRANSFER: 0, GeneratedKind.BLEND: 0}
-        self._results: dict[GeneratedKind, GeneratedResult] = {}
+        self._answers = LatestAnswers(GeneratedKind.TRANSFER, GeneratedKind.BLEND)
         self._blend_source: tuple[np.ndarray, int | None] | None = None  # what "Animate" took
         self.names: tuple[str, ...] = ()
         self._blend_timer = QTimer(self)
@@ -59,13 +59,9 @@ class LabelTransfer(QObject):
     def set_labels(self, names: tuple[str, ...]) -> None:
         """The open model's labels; () when it has none (or another project opened)."""
         self.names = tuple(names)
-        self._results.clear()
+        self._answers.clear()
         self._blend_source = None
         self.box.set_labels(self.names)
-
-    def _next(self, kind: GeneratedKind) -> int:
-        self._generations[kind] += 1
-        return self._generations[kind]
 
     def request_strip(self) -> None:
         current = self._current()
@@ -74,7 +70,7 @@ class LabelTransfer(QObject):
             return
         code, index = current
         self._canvas.sig_request_label_strip.emit(LabelStripRequest(
-            frozen_array(code), self._next(GeneratedKind.TRANSFER), index))
+            frozen_array(code), self._answers.next(GeneratedKind.TRANSFER), index))
         self.box.strip.set_placeholder("Drawing…")
 
     def request_blend(self) -> None:
@@ -85,19 +81,18 @@ class LabelTransfer(QObject):
         code, index = current
         self._canvas.sig_request_label_blend.emit(LabelBlendRequest(
             frozen_array(code), first, second, self.box.amount_value(),
-            self._next(GeneratedKind.BLEND), index))
+            self._answers.next(GeneratedKind.BLEND), index))
 
     def _on_generated(self, result: GeneratedResult) -> None:
         kind = result.kind
-        if kind not in self._generations or result.generation != self._generations[kind]:
+        if not self._answers.accept(kind, result):
             return  # not ours, or an answer to a request since replaced
-        self._results[kind] = result
         grid = self.box.strip if kind == GeneratedKind.TRANSFER else self.box.blended
         grid.set_images(result.images)
 
     def _pick(self, kind: GeneratedKind, row: int) -> None:
-        result = self._results.get(kind)
-        if result is not None and 0 <= row < len(result.latents):
+        result = self._answers.picked(kind, row)
+        if result is not None:
             self.sig_show.emit(anim.from_generated(result, row))
 
     def _on_animate(self) -> None:
