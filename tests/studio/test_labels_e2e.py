@@ -9,10 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.backend.handle import WorkerHandle
-from studio.panels.canvas.panel import CanvasPanel
 from studio.panels.map.labels_box import LabelledProjectDialog
-from studio.panels.map.panel import MapPanel
+from tests.studio.real_worker import map_and_canvas_on
 
 pytestmark = pytest.mark.slow
 WAIT_MS = 90_000
@@ -42,26 +40,8 @@ def labelled(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def studio(qtbot, state, labelled):
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    handle = WorkerHandle(state)
-    errors = []
-    state.sig_error.connect(errors.append)
-    map_panel, canvas = MapPanel(state), CanvasPanel(state)
-    for panel in (map_panel, canvas):
-        qtbot.addWidget(panel)
-        panel.resize(1100, 800)
-        panel.show()
-    with qtbot.waitSignal(state.sig_device, timeout=WAIT_MS):
-        handle.start()
-    state.sig_request_open_project.emit(str(labelled))
-    qtbot.waitUntil(lambda: map_panel._pages.currentWidget() is map_panel.workspace,
-                    timeout=WAIT_MS)
-    yield map_panel, canvas, errors
-    assert handle.stop(timeout_ms=WAIT_MS)
-    torch.set_num_threads(threads)
+    with map_and_canvas_on(qtbot, state, labelled, (1100, 800), WAIT_MS) as panels:
+        yield panels
 
 
 def test_the_strip_and_the_blend_on_the_real_model(qtbot, state, studio):

@@ -8,9 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.backend.handle import WorkerHandle
-from studio.panels.canvas.panel import CanvasPanel
-from studio.panels.map.panel import MapPanel
+from tests.studio.real_worker import map_and_canvas_on
 from tests.studio.test_map_support import click, drag, hover
 
 pytestmark = pytest.mark.slow
@@ -24,26 +22,8 @@ def trained(trained_project) -> Path:
 
 @pytest.fixture
 def studio(qtbot, state, trained):
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    handle = WorkerHandle(state)
-    errors = []
-    state.sig_error.connect(errors.append)
-    map_panel, canvas = MapPanel(state), CanvasPanel(state)
-    for panel in (map_panel, canvas):
-        qtbot.addWidget(panel)
-        panel.resize(1000, 650)
-        panel.show()
-    with qtbot.waitSignal(state.sig_device, timeout=WAIT_MS):
-        handle.start()
-    state.sig_request_open_project.emit(str(trained))
-    qtbot.waitUntil(lambda: map_panel._pages.currentWidget() is map_panel.workspace,
-                    timeout=WAIT_MS)
-    yield map_panel, canvas, errors
-    assert handle.stop(timeout_ms=WAIT_MS)
-    torch.set_num_threads(threads)
+    with map_and_canvas_on(qtbot, state, trained, (1000, 650), WAIT_MS) as panels:
+        yield panels
 
 
 def test_drag_on_the_map_previews_live_and_animates_on_the_canvas(qtbot, state, studio):
