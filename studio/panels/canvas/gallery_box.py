@@ -4,8 +4,9 @@ whole animation, under a name."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from studio.widgets.hint import hint_label
 
 
 class GalleryBox(QWidget):
@@ -20,9 +21,7 @@ class GalleryBox(QWidget):
         self.add_picked = QPushButton("Add picked frames")
         self.add_picked.setToolTip("Ctrl- or Shift-click frames in the filmstrip to pick them")
         self.add_animation = QPushButton("Add animation")
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.note = hint_label()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.name)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.widgets.hint import hint_label
 from studio.widgets.image_grid import ImageGrid
 
 DEFAULT_TEMPERATURE = 0.8  # a little below 1: typical images, still varied (Glow, Sec. 5)
@@ -30,13 +30,6 @@ MAX_SEED = 2**31 - 1
 STRENGTH_STEPS = 100  # slider steps per unit of strength
 MAX_STRENGTH = 3.0
 ATTRIBUTE_COLUMNS = 5  # the grid shows strength 0 .. s in this many steps
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
 
 
 class SampleBox(QWidget):
@@ -169,7 +162,7 @@ class AttributeBox(QWidget):
         strength.addWidget(self.strength_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_hint("A direction goes from the look of selection B to that of "
+        layout.addWidget(hint_label("A direction goes from the look of selection B to that of "
                                "selection A; apply it to the current image with a strength."))
         for row in (sides, naming, chosen, strength):
             layout.addLayout(row)

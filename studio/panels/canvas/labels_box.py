@@ -5,7 +5,6 @@ into the Stage like any path. Shown only when the open model has labels."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -17,17 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.widgets.hint import hint_label
 from studio.widgets.image_grid import ImageGrid
 
 BLEND_STEPS = 100  # slider positions from the first label to the second
 STRIP_COLUMNS = 6
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
 
 
 class LabelsBox(QWidget):
@@ -79,7 +72,7 @@ class LabelsBox(QWidget):
         form.addRow("Blend", amount)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_hint("The model keeps an image's style apart from its label: redraw "
+        layout.addWidget(hint_label("The model keeps an image's style apart from its label: redraw "
                                "the current image as another label, or blend two labels."))
         layout.addWidget(self.strip_button)
         layout.addWidget(self.strip)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -29,6 +28,7 @@ from studio.contract.app_state import AppState
 from studio.contract.map_records import NameImagesRequest
 from studio.panels.map.legend import swatch
 from studio.panels.map.palette import UNLABELLED_COLOR, cluster_color
+from studio.widgets.hint import hint_label
 
 UNLABELLED = "(no label)"
 
@@ -96,9 +96,7 @@ class LabelsBox(QWidget):
         self.train_labelled = QPushButton("Train a model on these labels…")
         self.train_labelled.setToolTip("A new project with the same images and settings, "
                                        "conditioned on these labels")
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.note = hint_label()
         self._build_layout()
         self.by_label.toggled.connect(
             lambda on: self.sig_colour_by.emit("label" if on else "cluster"))

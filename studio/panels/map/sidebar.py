@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,17 +19,11 @@ from studio.panels.map.labels_box import LabelsBox
 from studio.panels.map.legend import ClusterLegend
 from studio.panels.map.paths_box import PathsBox
 from studio.widgets.collapsible import CollapsibleSection
+from studio.widgets.hint import hint_label
 from studio.widgets.image_grid import ImageGrid
 
 SIDEBAR_WIDTH = 300
 SELECTION_SHOWN = 24  # thumbnails of the selection shown at most
-
-
-def _caption(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
 
 
 def _heading(text: str) -> QLabel:
@@ -47,14 +40,14 @@ class MapSidebar(QScrollArea):
         self.preview = ImageGrid(columns=1, placeholder="Drag on the map: the image the model "
                                                         "draws at the cursor appears here.")
         self.preview.setMinimumHeight(200)
-        self.preview_caption = _caption("Hover a dot to see its image.")
+        self.preview_caption = hint_label("Hover a dot to see its image.")
         self.pair = ImageGrid(columns=2, placeholder="Click a dot to compare an image with the "
                                                      "model's reconstruction of it.")
         self.pair.setMinimumHeight(110)
-        self.pair_caption = _caption()
+        self.pair_caption = hint_label()
         self.use_in_canvas = QPushButton("Work on it in the Canvas")
         self.use_in_canvas.setEnabled(False)
-        self.selection_label = _caption("No images selected. Shift-drag a rectangle or Ctrl-drag "
+        self.selection_label = hint_label("No images selected. Shift-drag a rectangle or Ctrl-drag "
                                         "a lasso to select.")
         self.selection_grid = ImageGrid(columns=6, max_scale=2, spacing=2)
         self.selection_grid.setMinimumHeight(0)
