@@ -236,6 +236,14 @@ class LabelConfig(_JsonRecord):
     # leakage). See models.conditioning.confuse_codes. On the glyphs (docs/benchmarks.md) 0.5
     # beat 1.0 and 0: letters drawn by label 91 % right (1.0: 89 %, 0: 7 %).
     adversary_weight: float = 0.5
+    # How hard the labels' mean codes are pulled together, as a fraction of the reconstruction's
+    # pull on each code when the means are one spread apart (0 = off). A linear probe reads
+    # the label from those means. See models.label_means.
+    mean_matching_weight: float = 1.0
+    # How hard a code decoded under another label is pushed to look like that label to the
+    # model's own classifier, as a fraction of the reconstruction's pull (0 = off). See
+    # models.label_swap.
+    swap_weight: float = 0.0
 
     def __post_init__(self) -> None:
         if self.source not in LABEL_SOURCES:
@@ -247,7 +255,8 @@ class LabelConfig(_JsonRecord):
             raise ValueError("label names must be distinct, non-empty and not padded")
         if self.names and not 2 <= len(self.names) <= MAX_LABELS:
             raise ValueError(f"conditioning needs 2..{MAX_LABELS} labels, not {len(self.names)}")
-        if self.classifier_weight < 0 or self.adversary_weight < 0:
+        if min(self.classifier_weight, self.adversary_weight, self.mean_matching_weight,
+               self.swap_weight) < 0:
             raise ValueError("label loss weights must not be negative")
 
     @property

@@ -45,6 +45,7 @@ from models.conditioning import (
 )
 from models.config import VAEConfig
 from models.distributions import DiagonalGaussian
+from models.label_means import LabelMeans
 
 GRID = 4  # the encoder stops downsampling at a 4x4 grid
 MAX_WIDTH_FACTOR = 8  # channel widths double per stage up to 8 * width
@@ -177,6 +178,7 @@ class VAE(nn.Module):
             self.label_embedding = LabelEmbedding(config.labels, cond_dim)
             self.label_classifier = nn.Linear(features, config.labels)  # q(y|x), M2
             self.label_adversary = LabelAdversary(config.latent_dim, config.labels)
+            self.label_means = LabelMeans(config.labels, config.latent_dim)  # training statistics
         self.to(memory_format=torch.channels_last)
 
     @property

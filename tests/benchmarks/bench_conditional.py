@@ -9,8 +9,9 @@
 3. A small CNN, trained from scratch on the real training glyphs, reads the letter of
    (a) held-out real glyphs (its own accuracy), (b) N samples of every letter, (c) held-out
    glyphs encoded with their letter and decoded as each of the 25 other letters.
-4. Leakage: a logistic-regression probe predicts the letter from the style z of training glyphs
-   and is scored on held-out fonts (chance 1/26).
+4. Leakage: a logistic-regression probe predicts the letter from the style codes of training
+   glyphs and is scored on held-out fonts (chance 1/26): once on the posterior means mu, once
+   on codes drawn from the posterior (mu + sigma * noise, what the decoder is trained on).
 5. Pictures: "LATENTIA" in held-out fonts (real above, transferred from the font's "G" below),
    one glyph under every label, and samples per letter.
 
@@ -74,7 +75,9 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
     if args.reuse and path.exists():
         return Project.open(path), json.loads((args.work / "training.json").read_text())
     config = ProjectConfig(train=TrainConfig(epochs=1, seed=0),
-                           labels=LabelConfig("folders", adversary_weight=args.adversary))
+                           labels=LabelConfig("folders", adversary_weight=args.adversary,
+                                              mean_matching_weight=args.means,
+                                              swap_weight=args.swap))
     project = Project.create(path, folder, config)
     per_epoch = len(project.cache.split(0.08)[0]) // config.train.batch_size
     epochs = max(1, round(args.steps / per_epoch))
@@ -86,7 +89,8 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
             "wall_seconds": time.perf_counter() - wall, "psnr_db": last.validation.psnr_db,
             "label_accuracy": last.validation.label_accuracy,
             "adversary_leakage": last.validation.label_leakage,
-            "adversary_weight": args.adversary}
+            "adversary_weight": args.adversary, "mean_matching_weight": args.means,
+            "swap_weight": args.swap}
     (args.work / "training.json").write_text(json.dumps(info, indent=2))
     return project, info
 
@@ -122,7 +126,8 @@ def transfer_accuracy(project: Project, reader: LetterClassifier, glyphs: Path,
 
 
 def style_codes(project: Project, glyphs: Path, fonts: list[str]) -> tuple[np.ndarray, ...]:
-    """Style z (M, D) and letters (M,) of every glyph of `fonts`."""
+    """Posterior means mu (M, D), codes drawn from the posterior (M, D) and letters (M,) of
+    every glyph of `fonts`."""
     images, letters = [], []
     for index, letter in enumerate(project.label_names):
         for font in fonts:
@@ -130,22 +135,28 @@ def style_codes(project: Project, glyphs: Path, fonts: list[str]) -> tuple[np.nd
             if pixels is not None:
                 images.append(pixels)
                 letters.append(index)
-    codes, _ = project.encode(as_input(np.stack(images)), letters)
-    return codes[:, :project.style_dim], np.asarray(letters)
+    mu, logvar = project.encode(as_input(np.stack(images)), letters)
+    mu, logvar = mu[:, :project.style_dim], logvar[:, :project.style_dim]
+    drawn = mu + np.exp(0.5 * logvar) * np.random.default_rng(1).standard_normal(mu.shape)
+    return mu, drawn, np.asarray(letters)
 
 
-def leakage_probe(project: Project, glyphs: Path, train_fonts: list[str],
-                  test_fonts: list[str]) -> float:
+def leakage_probes(project: Project, glyphs: Path, train_fonts: list[str],
+                   test_fonts: list[str]) -> tuple[float, float]:
+    """Held-out accuracy of a fresh linear probe reading the letter from (mu, drawn z)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
     rng = np.random.default_rng(0)
     fit_fonts = list(rng.choice(train_fonts, min(len(train_fonts), 200), replace=False))
-    z_fit, y_fit = style_codes(project, glyphs, fit_fonts)
-    z_test, y_test = style_codes(project, glyphs, test_fonts)
-    scaler = StandardScaler().fit(z_fit)
-    probe = LogisticRegression(max_iter=2000, C=1.0).fit(scaler.transform(z_fit), y_fit)
-    return float(probe.score(scaler.transform(z_test), y_test))
+    *fit, y_fit = style_codes(project, glyphs, fit_fonts)
+    *test, y_test = style_codes(project, glyphs, test_fonts)
+    scores = []
+    for z_fit, z_test in zip(fit, test, strict=True):
+        scaler = StandardScaler().fit(z_fit)
+        probe = LogisticRegression(max_iter=2000, C=1.0).fit(scaler.transform(z_fit), y_fit)
+        scores.append(float(probe.score(scaler.transform(z_test), y_test)))
+    return scores[0], scores[1]
 
 
 def grid(rows: list[np.ndarray], gap: int = 2) -> np.ndarray:
@@ -192,6 +203,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--steps", type=int, default=2800)  # ~10 CPU-minutes here
     parser.add_argument("--adversary", type=float, default=LabelConfig.adversary_weight)
+    parser.add_argument("--means", type=float, default=LabelConfig.mean_matching_weight)
+    parser.add_argument("--swap", type=float, default=LabelConfig.swap_weight)
     parser.add_argument("--held-out", type=float, default=0.1)
     parser.add_argument("--pictures", type=Path, default=Path("docs/images"))
     parser.add_argument("--threads", type=int, default=1,
@@ -209,7 +222,8 @@ def main() -> None:
                "generated": generated_accuracy(project, reader)}
     results["transferred"], results["reconstructed"] = transfer_accuracy(
         project, reader, args.glyphs, test_fonts)
-    results["probe_on_z"] = leakage_probe(project, args.glyphs, train_fonts, test_fonts)
+    results["probe_on_mu"], results["probe_on_drawn_z"] = leakage_probes(
+        project, args.glyphs, train_fonts, test_fonts)
     print(json.dumps(results, indent=2))
     (args.work / "results.json").write_text(json.dumps(results, indent=2))
     args.pictures.mkdir(parents=True, exist_ok=True)
