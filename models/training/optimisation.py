@@ -13,6 +13,8 @@ from torch.nn.parallel import DistributedDataParallel
 from models.conditioning import LabelTerms, confuse_codes, label_losses
 from models.config import LabelConfig, TrainConfig, VAEConfig
 from models.distributions import DiagonalGaussian
+from models.label_means import match_label_means
+from models.label_swap import swapped_label_loss
 from models.loss import elbo_loss
 from models.records import Metrics
 from models.runtime import bf16_is_faster, cpu_supports_bf16, select_device
@@ -183,9 +185,12 @@ class Optimisation:
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
             out = (self.forward_model(x) if labels is None
                    else self.forward_model(x, labels=labels))
-        if labels is not None:  # codes the adversary cannot read (ramped in with the KL)
-            confuse_codes(self.model.label_adversary, out.z, self.label_config.adversary_weight
-                          * schedule.kl_weight(state.step, self.config.kl_warmup_steps))
+        if labels is not None:  # codes that do not tell the label (ramped in with the KL)
+            ramp = schedule.kl_weight(state.step, self.config.kl_warmup_steps)
+            confuse_codes(self.model.label_adversary, out.z,
+                          self.label_config.adversary_weight * ramp)
+            match_label_means(self.model.label_means, out.posterior.mean, labels,
+                              self.label_config.mean_matching_weight * ramp)
         posterior = DiagonalGaussian(out.posterior.mean.float(), out.posterior.logvar.float())
         terms = elbo_loss(x, out.reconstruction.float(), posterior, beta=self.config.beta,
                           kl_weight=schedule.kl_weight(state.step, self.config.kl_warmup_steps),
@@ -195,6 +200,12 @@ class Optimisation:
             x, out.reconstruction, terms.log_sigma, focal_frequency=self.config.focal_frequency,
             fft_amplitude=self.config.fft_amplitude, msssim_l1=self.config.msssim_l1)
         loss = terms.loss + sharp
+        if labels is not None:  # codes drawn under other labels must show those labels
+            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
+                loss = loss + swapped_label_loss(
+                    self.model, out.z, labels, out.reconstruction, loss,
+                    self.label_config.swap_weight * schedule.kl_weight(
+                        state.step, self.config.kl_warmup_steps))
         label_terms = None if labels is None else label_losses(
             labels, out.label_logits, out.adversary_logits, self.label_config.classifier_weight)
         if label_terms is not None:
