@@ -234,15 +234,18 @@ class LabelConfig(_JsonRecord):
     # How hard the encoder is pushed towards codes the label adversary cannot read, as a
     # fraction of the reconstruction's pull on each code (0 = the adversary only measures the
     # leakage). See models.conditioning.confuse_codes. On the glyphs (docs/benchmarks.md) 0.5
-    # beat 1.0 and 0: letters drawn by label 91 % right (1.0: 89 %, 0: 7 %).
+    # beat 1.0 and 0: letters drawn by label 91 % right (1.0: 89 %, 0: 7 %); without it the
+    # decoder reads the letter from the code again, even with the label means matched.
     adversary_weight: float = 0.5
-    # How hard the labels' mean codes are pulled together, as a fraction of the reconstruction's
-    # pull on each code when the means are one spread apart (0 = off). A linear probe reads
-    # the label from those means. See models.label_means.
+    # How hard the labels' mean codes are pulled together (seen through the codes' covariance,
+    # as a linear probe sees them), as a fraction of the reconstruction's pull on each code when
+    # the means are one spread apart (0 = off). See models.label_means: on the glyphs it is what
+    # lowered the fresh linear probe's reading of the letter from the code below 100 %.
     mean_matching_weight: float = 1.0
     # How hard a code decoded under another label is pushed to look like that label to the
     # model's own classifier, as a fraction of the reconstruction's pull (0 = off). See
-    # models.label_swap.
+    # models.label_swap. Off: 0.5 lifted glyph transfer to 90 %, but on the small shape-vs-colour
+    # set it made the decoder lose the code's colour; 2.0 painted textures that fool the judge.
     swap_weight: float = 0.0
 
     def __post_init__(self) -> None:
