@@ -65,13 +65,13 @@ def add_train(sub) -> None:
                              "(its settings stay; --epochs/--minutes then mean more training)")
     parser.add_argument("--sharpen", action="store_true",
                         help="with --resume: sharpen a trained model now (adversarial stage; "
-                             "for a third of its training length unless --epochs/--minutes)")
+                             "for a quarter of its training length unless --epochs/--minutes)")
     parser.add_argument("--prior", choices=("diffusion", "gmm"),
                         help="sampling prior fitted when a run ends: the learned diffusion "
                              f"model or the Gaussian mixture ({TrainConfig.prior})")
     parser.add_argument("--no-sharpen", action="store_true",
                         help="never run the adversarial sharpen stage (by default it takes the "
-                             "last third of a run)")
+                             "last quarter of a run)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_train)
 
@@ -122,7 +122,7 @@ def with_stage_options(config: TrainConfig, args: argparse.Namespace) -> TrainCo
 
 def _longer(project, args: argparse.Namespace) -> TrainConfig:
     """--epochs/--minutes more; --sharpen continues with the adversarial stage on from the
-    first step (for a third of the training length unless --epochs/--minutes)."""
+    first step (for a quarter of the training length unless --epochs/--minutes)."""
     if args.sharpen and args.epochs is None and args.minutes is None:
         from models.training.sharpen import sharpen_settings
 

@@ -12,7 +12,7 @@ Rombach et al. 2022, sec. 3 and appendix G), the last part of training adds a pa
 - the generator's adversarial loss is weighted adaptively, lambda = |grad_w L_rec| /
   |grad_w L_adv| at the decoder's output layer w (Esser et al. eq. 7), times
   `TrainConfig.sharpen_weight`, times a ramp over its first RAMP_STEPS steps;
-- it starts in the last third of a run ("auto"), at once when a finished project is continued
+- it starts in the last quarter of a run ("auto"), at once when a finished project is continued
   with "on" (the Train panel's Sharpen button, `latentia train --sharpen`), or never ("off").
 
 One forward pass of the critic serves both losses: its own (gradients for the critic only) and
@@ -33,7 +33,7 @@ import numpy as np
 import torch
 
 from models.conditioning import one_hot_weights
-from models.config import TrainConfig, VAEConfig
+from models.config import SHARPEN_SHARE, TrainConfig, VAEConfig
 from models.training.data import spread, to_tensor
 from models.training.discriminator import (
     PatchDiscriminator,
@@ -44,10 +44,10 @@ from models.training.discriminator import (
 from models.vae import VAE
 from models.weights import optimizer_from_tensors, optimizer_to_tensors
 
-# "auto": the adversarial stage takes the last third of a run (config.SHARPEN_SHARE). Written
-# as 2/3, not as 1 - 1/3 (= 0.6666666666666667): step / total at two thirds of a run is
-# 0.6666666666666666, and a stage that starts a step late never starts in a 3-step run.
-SHARPEN_FROM = 2.0 / 3.0
+# "auto": the adversarial stage takes the last quarter of a run (config.SHARPEN_SHARE; a third
+# before the FFT-amplitude loss was on by default: docs/benchmarks.md). 3/4 is exact in binary,
+# so step / total reaches it exactly at three quarters of a run.
+SHARPEN_FROM = 1.0 - SHARPEN_SHARE
 RAMP_STEPS = 200  # the adversarial weight climbs linearly from 0 over this many steps
 # Added to |grad_w L_adv| against a division by zero. The latent-diffusion autoencoder also
 # clamps lambda at 1e4, but its reconstruction loss is a per-pixel mean; ours is the Gaussian
@@ -191,7 +191,7 @@ def random_labels(model: VAE, n: int) -> torch.Tensor | None:
 
 def sharpen_settings(project, config: TrainConfig | None = None) -> TrainConfig:
     """Settings (`config`, else the project's) that continue a trained project with the sharpen
-    stage on from the first step, for a third of the length those settings ask for."""
+    stage on from the first step, for a quarter of the length those settings ask for."""
     return project.more_training((config or project.config.train).for_sharpening())
 
 

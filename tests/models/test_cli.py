@@ -59,11 +59,11 @@ def test_resume_sharpen_runs_the_adversarial_stage_now(tmp_path, shape_folder, c
     assert main(["train", str(shape_folder), "--out", str(out), "--epochs", "3", "--no-sharpen",
                  *TINY]) == 0
     before = ckpt.load_state(out)
-    assert before.sharpen_step == -1  # --no-sharpen: no stage in the last third
+    assert before.sharpen_step == -1  # --no-sharpen: no stage in the last quarter
     code, _, _ = run_cli(capsys, "train", "unused", "--out", out, "--resume", "--sharpen", *TINY)
     assert code == 0
     after = ckpt.load_state(out)
-    assert after.epoch == before.epoch + 1  # a third of the 3 epochs it was trained for
+    assert after.epoch == before.epoch + 1  # a quarter of the 3 epochs, rounded up to 1
     assert after.sharpen_step == before.step  # the stage began with the first new step
 
 

@@ -202,7 +202,7 @@ def test_a_flat_folder_trains_unconditionally(tmp_path, shape_folder):
 def test_the_sharpen_stage_and_the_learned_prior_work_with_labels(tmp_path):
     """Both decode codes that no image gave (critic samples, prior samples): with labels."""
     folder = make_labelled_folder(tmp_path / "shapes", per_label=6, unlabelled=2)
-    config = labelled_config(epochs=3)
+    config = labelled_config(epochs=4)  # the stage takes the 4th step
     config = config.replace(train=config.train.replace(sharpen="auto", prior="diffusion"))
     project = Project.create(tmp_path / "p.latentia", folder, config)
     records = list(project.trainer().run())

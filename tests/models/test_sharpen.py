@@ -24,11 +24,11 @@ from models.vae import VAE
 from .conftest import tiny_config
 
 
-def test_a_sharpen_run_is_a_third_of_the_length_with_the_stage_on() -> None:
-    assert TrainConfig(epochs=40).for_sharpening() == TrainConfig(epochs=13, sharpen="on")
+def test_a_sharpen_run_is_a_quarter_of_the_length_with_the_stage_on() -> None:
+    assert TrainConfig(epochs=40).for_sharpening() == TrainConfig(epochs=10, sharpen="on")
     assert TrainConfig(epochs=1).for_sharpening().epochs == 1
     timed = TrainConfig(epochs=None, minutes=30.0).for_sharpening()
-    assert timed.minutes == pytest.approx(10.0) and timed.sharpen == "on"
+    assert timed.minutes == pytest.approx(7.5) and timed.sharpen == "on"
 
 
 def test_critic_size_and_patch_scores() -> None:

@@ -65,7 +65,7 @@ class TrainControls(QWidget):
                                     "You can continue training later.")
         self.sharpen_button = QPushButton("Sharpen")
         self.sharpen_button.setToolTip(
-            "Train a trained model a little longer (a third of the length set above) with a "
+            "Train a trained model a little longer (a quarter of the length set above) with a "
             "critic that teaches it fine detail: crisper reconstructions and new images.")
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_label, 1)

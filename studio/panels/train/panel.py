@@ -157,7 +157,7 @@ class TrainPanel(QWidget):
         self._update_view()
 
     def _on_sharpen(self) -> None:
-        """Continue the open project with the sharpen stage on, for a third of the length set
+        """Continue the open project with the sharpen stage on, for a quarter of the length set
         in the form (the worker reads a length as "this much more")."""
         self._clear_messages()
         self._request_training(self.setup.form.train_config().for_sharpening())
