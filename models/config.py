@@ -245,10 +245,11 @@ class LabelConfig(_JsonRecord):
     # lowered the fresh linear probe's reading of the letter from the code below 100 %.
     mean_matching_weight: float = 1.0
     # How hard a code decoded under another label is pushed to look like that label to the
-    # model's own classifier, as a fraction of the reconstruction's pull (0 = off). See
-    # models.label_swap. Off: 0.5 lifted glyph transfer to 90 %, but on the small shape-vs-colour
-    # set it made the decoder lose the code's colour; 2.0 painted textures that fool the judge.
-    swap_weight: float = 0.0
+    # model's own classifier, as a fraction of the reconstruction's pull (0 = off), in the last
+    # third of a run. See models.label_swap: on the glyphs 0.5 lifted transfer to held-out fonts
+    # from 84 to 88 % and lowered the leakage; from the first step it lost the code's colour on
+    # the small shape-vs-colour set, and 1.0 or more (or from half-way) loses it even late.
+    swap_weight: float = 0.5
 
     def __post_init__(self) -> None:
         if self.source not in LABEL_SOURCES:

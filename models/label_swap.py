@@ -10,6 +10,11 @@ Odena et al. 2017 ("Conditional Image Synthesis with Auxiliary Classifier GANs")
 classifier fixed (it learns only from real images, so this term cannot teach it to accept a
 bad letter).
 
+The swap starts after two thirds of a run (SWAP_FROM), once the decoder has learned what the
+codes carry: switched on from the first step it taught the decoder to repaint what the code
+held (on the shape-vs-colour set, the colour), late it lifts the letters without that loss
+(docs/benchmarks.md).
+
 As with the label adversary (`models.conditioning.confuse_codes`) the push is scaled to the
 reconstruction's own pull: the judge's gradient on each swapped image gets weight times the
 length of the likelihood's gradient on the image's reconstruction, so one weight holds from the
@@ -22,6 +27,13 @@ import torch
 from torch.nn import functional as F
 
 SWAPPED_PER_BATCH = 8  # images of a batch also drawn under another label: ~+25 % step cost
+SWAP_FROM = 2.0 / 3.0  # the fraction of a run after which the swap is on
+
+
+def swap_weight_now(weight: float, fraction_done: float, ramp: float) -> float:
+    """The swap's weight at this point of a run: off before SWAP_FROM, then `weight` times the
+    label terms' warm-up `ramp` (0..1)."""
+    return weight * ramp if fraction_done >= SWAP_FROM else 0.0
 
 
 def swap_labels(labels: torch.Tensor, count: int, generator: torch.Generator | None = None

@@ -14,7 +14,7 @@ from models.conditioning import LabelTerms, confuse_codes, label_losses
 from models.config import LabelConfig, TrainConfig, VAEConfig
 from models.distributions import DiagonalGaussian
 from models.label_means import match_label_means
-from models.label_swap import swapped_label_loss
+from models.label_swap import swap_weight_now, swapped_label_loss
 from models.loss import elbo_loss
 from models.records import Metrics
 from models.runtime import bf16_is_faster, cpu_supports_bf16, select_device
@@ -203,9 +203,9 @@ class Optimisation:
         if labels is not None:  # codes drawn under other labels must show those labels
             with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
                 loss = loss + swapped_label_loss(
-                    self.model, out.z, labels, out.reconstruction, loss,
-                    self.label_config.swap_weight * schedule.kl_weight(
-                        state.step, self.config.kl_warmup_steps))
+                    self.model, out.z, labels, out.reconstruction, loss, swap_weight_now(
+                        self.label_config.swap_weight, fraction_done,
+                        schedule.kl_weight(state.step, self.config.kl_warmup_steps)))
         label_terms = None if labels is None else label_losses(
             labels, out.label_logits, out.adversary_logits, self.label_config.classifier_weight)
         if label_terms is not None:

@@ -7,7 +7,13 @@ import torch
 from torch.nn import functional as F
 
 from models.config import LabelConfig, VAEConfig
-from models.label_swap import SWAPPED_PER_BATCH, swap_labels, swapped_label_loss
+from models.label_swap import (
+    SWAP_FROM,
+    SWAPPED_PER_BATCH,
+    swap_labels,
+    swap_weight_now,
+    swapped_label_loss,
+)
 from models.vae import VAE
 
 
@@ -105,3 +111,37 @@ def test_at_most_a_few_images_of_a_batch_are_swapped():
 def test_a_negative_swap_weight_is_refused():
     with pytest.raises(ValueError, match="not be negative"):
         LabelConfig("folders", swap_weight=-0.1)
+
+
+def test_the_swap_is_off_for_the_first_two_thirds_of_a_run_then_ramped():
+    assert abs(SWAP_FROM - 2 / 3) < 1e-12
+    assert swap_weight_now(0.5, 0.0, 1.0) == 0.0
+    assert swap_weight_now(0.5, 0.66, 1.0) == 0.0
+    assert swap_weight_now(0.5, 2 / 3, 1.0) == 0.5  # a step at exactly two thirds swaps
+    assert swap_weight_now(0.5, 0.9, 0.4) == pytest.approx(0.2)
+    assert swap_weight_now(0.0, 0.9, 1.0) == 0.0
+
+
+def test_training_swaps_only_in_the_last_third(monkeypatch, tmp_path):
+    """Each step passes the swap weight of its point in the run to the loss."""
+    from models.project import Project
+    from models.training import optimisation
+    from tests.labelled_shapes import make_labelled_folder
+    from tests.models.test_conditional import labelled_config
+
+    seen = []
+    real = optimisation.swapped_label_loss
+
+    def spy(model, z, labels, reconstruction, image_loss, weight):
+        seen.append(weight)
+        return real(model, z, labels, reconstruction, image_loss, weight)
+
+    monkeypatch.setattr(optimisation, "swapped_label_loss", spy)
+    folder = make_labelled_folder(tmp_path / "shapes", per_label=6, unlabelled=0)
+    config = labelled_config(epochs=6)
+    config = config.replace(train=config.train.replace(sharpen="off", prior="gmm"))
+    assert config.labels.swap_weight == 0.5
+    list(Project.create(tmp_path / "p.latentia", folder, config).trainer().run())
+    late = [i for i, w in enumerate(seen) if w > 0]
+    assert seen and late and late[0] >= SWAP_FROM * len(seen) - 1, seen
+    assert all(w > 0 for w in seen[late[0]:]) and all(w == 0 for w in seen[:late[0]])
