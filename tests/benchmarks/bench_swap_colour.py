@@ -1,0 +1,65 @@
+"""Does the code keep its colour under style transfer? The shape-vs-colour check, per setting.
+
+    .venv/bin/python -m tests.benchmarks.bench_swap_colour 0.5:0.667:0 0.5:0.667:1 0:0:0
+
+Each argument is SWAP_WEIGHT:SWAP_FROM:SEED. One short training of the tiny labelled model of
+`tests/models/test_conditional.py` (about 15 CPU-s) on its generated folder (the label is the
+shape, the colour is random), then every image redrawn under every label; prints the worst
+own-colour error (of 255; the test allows 45), the worst own/other colour ratio (allows 0.45)
+and the worst shape margin (needs > 0.03).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+import models.label_swap
+from models.project import Project
+from models.transfer import transfer
+from tests.labelled_shapes import SHAPES, inner_colour, make_labelled_folder, shape_scores
+from tests.models.test_conditional import codes_of, labelled_config, labelled_rows, margin
+
+
+def colour_check(project: Project) -> tuple[float, float, float]:
+    """(worst own-colour error, worst own/other ratio, worst shape margin) over all pairs."""
+    worst_own, worst_ratio, worst_margin = 0.0, 0.0, 1.0
+    for source in SHAPES:
+        rows = labelled_rows(project, source)[:6]
+        originals, codes = np.asarray(project.images()[rows]), codes_of(project, rows)
+        for target in SHAPES:
+            made = transfer(project, codes, target).images
+            scores = margin(shape_scores(made), SHAPES.index(target)).min()
+            distances = np.abs(inner_colour(made, target)[:, None]
+                               - inner_colour(originals, source)[None]).mean(axis=2)
+            own, others = np.diag(distances), distances[~np.eye(len(rows), dtype=bool)]
+            worst_own = max(worst_own, float(own.max()))
+            worst_ratio = max(worst_ratio, float(own.mean() / others.mean()))
+            worst_margin = min(worst_margin, float(scores))
+    return worst_own, worst_ratio, worst_margin
+
+
+def main() -> None:
+    torch.set_num_threads(1)
+    for spec in sys.argv[1:]:
+        weight, start, seed = spec.split(":")
+        models.label_swap.SWAP_FROM = float(start)
+        config = labelled_config()
+        config = config.replace(train=config.train.replace(seed=int(seed)),
+                                labels=config.labels.replace(swap_weight=float(weight)))
+        root = Path(tempfile.mkdtemp(prefix="swap-colour-"))
+        project = Project.create(root / "shapes.latentia",
+                                 make_labelled_folder(root / "shapes"), config)
+        list(project.trainer().run())
+        own, ratio, shape = colour_check(project)
+        print(f"swap {weight} from {start}, seed {seed}: worst own colour error {own:.1f} "
+              f"(< 45), ratio {ratio:.2f} (< 0.45), shape margin {shape:.3f} (> 0.03)",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
