@@ -78,3 +78,13 @@ def inner_colour(images: np.ndarray, shape: str) -> np.ndarray:
 
     inside = binary_erosion(shape_mask(shape), iterations=3)  # (S, S)
     return images[:, inside, :3].astype(np.float64).mean(axis=1)
+
+
+def colour_errors(made: np.ndarray, target: str, originals: np.ndarray, source: str
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Mean absolute colour errors (0..255 per channel) of redrawn images `made` (as `target`)
+    against the `originals` (drawn as `source`) they were made from: (own (n,), each image
+    against its own original; others (n * (n - 1),), against every other original)."""
+    distances = np.abs(inner_colour(made, target)[:, None]
+                       - inner_colour(originals, source)[None]).mean(axis=2)  # (n, n)
+    return np.diag(distances), distances[~np.eye(len(made), dtype=bool)]

@@ -21,7 +21,7 @@ import torch
 import models.label_swap
 from models.project import Project
 from models.transfer import transfer
-from tests.labelled_shapes import SHAPES, inner_colour, make_labelled_folder, shape_scores
+from tests.labelled_shapes import SHAPES, colour_errors, make_labelled_folder, shape_scores
 from tests.models.test_conditional import codes_of, labelled_config, labelled_rows, margin
 
 
@@ -34,9 +34,7 @@ def colour_check(project: Project) -> tuple[float, float, float]:
         for target in SHAPES:
             made = transfer(project, codes, target).images
             scores = margin(shape_scores(made), SHAPES.index(target)).min()
-            distances = np.abs(inner_colour(made, target)[:, None]
-                               - inner_colour(originals, source)[None]).mean(axis=2)
-            own, others = np.diag(distances), distances[~np.eye(len(rows), dtype=bool)]
+            own, others = colour_errors(made, target, originals, source)
             worst_own = max(worst_own, float(own.max()))
             worst_ratio = max(worst_ratio, float(own.mean() / others.mean()))
             worst_margin = min(worst_margin, float(scores))

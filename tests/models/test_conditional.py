@@ -24,6 +24,7 @@ from models.transfer import (
 )
 from tests.labelled_shapes import (
     SHAPES,
+    colour_errors,
     inner_colour,
     make_labelled_folder,
     shape_scores,
@@ -81,10 +82,7 @@ def test_the_label_changes_the_shape_and_the_code_keeps_the_colour(trained):
             # the colour travels with the code: far closer to its own original than to the
             # others (after ~600 steps: own errors 3-35 of 255, ratio <= 0.35; a code without
             # the colour would score a ratio near 1)
-            distances = np.abs(inner_colour(made, target)[:, None]
-                               - inner_colour(originals, source)[None]
-                               ).mean(axis=2)  # (6, 6) mean absolute error per channel, 0..255
-            own, others = np.diag(distances), distances[~np.eye(len(rows), dtype=bool)]
+            own, others = colour_errors(made, target, originals, source)
             assert own.max() < 45, (source, target, own)
             assert own.mean() < 0.45 * others.mean(), (source, target)
 
