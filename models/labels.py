@@ -164,15 +164,32 @@ def one_hot(indices: Sequence[int] | np.ndarray, count: int) -> np.ndarray:
     return weights
 
 
-def normalised_weights(weights: np.ndarray) -> np.ndarray:
-    """Label weights (N, L) made a convex mix: negatives dropped, rows summing to one.
+LABEL_WEIGHT_RANGE = (-1.0, 2.0)  # how far past a label an affine mix may go (label contrast)
+# a redraw's weights t + c * (t - own) lie in [-c, 1 + c]: the contrasts the range keeps whole
+MAX_CONTRAST = min(-LABEL_WEIGHT_RANGE[0], LABEL_WEIGHT_RANGE[1] - 1.0)
 
-    Codes reach the decoder after interpolation, map inversion or attribute edits, which can
-    leave the label part slightly off the simplex; an all-zero row becomes uniform."""
+
+def convex_weights(weights: np.ndarray) -> np.ndarray:
+    """Label weights (N, L) made a convex mix: negatives dropped, rows summing to one; an
+    all-zero row becomes uniform."""
     clipped = np.clip(np.asarray(weights, dtype=np.float32), 0.0, None)
     totals = clipped.sum(axis=1, keepdims=True)
     uniform = np.full_like(clipped, 1.0 / max(1, clipped.shape[1]))
     return np.where(totals > 1e-6, clipped / np.maximum(totals, 1e-6), uniform)
+
+
+def normalised_weights(weights: np.ndarray) -> np.ndarray:
+    """Label weights (N, L) as the decoder takes them: rows summing to one.
+
+    A row that already sums to one with every weight in `LABEL_WEIGHT_RANGE` is kept: an
+    affine mix that goes past its label, as label contrast makes it (`models.transfer`).
+    Any other row is made a convex mix (`convex_weights`): codes reach the decoder after
+    interpolation, map inversion or attribute edits, which can leave the label part off."""
+    rows = np.asarray(weights, dtype=np.float32)
+    low, high = LABEL_WEIGHT_RANGE
+    affine = ((np.abs(rows.sum(axis=1) - 1.0) < 1e-4) & (rows >= low).all(axis=1)
+              & (rows <= high).all(axis=1))
+    return np.where(affine[:, None], rows, convex_weights(rows))
 
 
 def split_codes(codes: np.ndarray, labels: int) -> tuple[np.ndarray, np.ndarray]:

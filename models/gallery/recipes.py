@@ -84,17 +84,15 @@ def along_path(project: Project, map_path: MapPath, n_frames: int | None = None,
 def label_blend(project: Project, image: str, first: str, second: str,
                 settings: ItemSettings, *, name: str | None = None,
                 progress: ProgressCallback | None = None,
-                should_stop: StopCallback | None = None) -> Rendering:
+                should_stop: StopCallback | None = None, contrast: float = 0.0) -> Rendering:
     """`settings.frames` frames of one image's style (a conditional project's) with its label
     blending from `first` to `second` (the label embedding interpolated; see
-    `models.transfer`). `settings.easing` shapes the blend."""
-    from models.transfer import blend_weights, styles
+    `models.transfer`, also for `contrast`). `settings.easing` shapes the blend."""
+    from models.transfer import blend_codes
 
     found = find_project_image(project, image)
-    style = styles(project, encode_images(project, [found]))  # (1, D)
-    weights = blend_weights(len(project.label_names), project.label_index(first),
-                            project.label_index(second), settings.frames, settings.easing)
-    latents = np.concatenate([np.repeat(style, len(weights), axis=0), weights], axis=1)
+    latents = blend_codes(project, encode_images(project, [found]), first, second,
+                          settings.frames, settings.easing, contrast)  # (frames, D + L)
     source = GallerySource(kind="label blend", image_paths=(found.relative,),
                            image_indices=(-1 if found.index is None else found.index,),
                            labels=(project.label_names[project.label_index(first)],
@@ -105,13 +103,15 @@ def label_blend(project: Project, image: str, first: str, second: str,
     return Rendering(item, frames)
 
 
-def in_label(project: Project, image: str, label: str, *, name: str | None = None
-             ) -> Rendering:
-    """A still of one image's style redrawn with `label` (style transfer)."""
+def in_label(project: Project, image: str, label: str, *, name: str | None = None,
+             contrast: float = 0.0) -> Rendering:
+    """A still of one image's style redrawn with `label` (style transfer; `contrast`: see
+    `models.transfer`)."""
     from models.transfer import with_label
 
     found = find_project_image(project, image)
-    latents = with_label(project, encode_images(project, [found]), label)  # (1, D + L)
+    latents = with_label(project, encode_images(project, [found]), label,
+                         contrast)  # (1, D + L)
     target = project.label_names[project.label_index(label)]
     source = GallerySource(kind="style transfer", image_paths=(found.relative,),
                            image_indices=(-1 if found.index is None else found.index,),

@@ -12,15 +12,18 @@ import pytest
 import torch
 
 from models.config import IngestConfig, LabelConfig, ProjectConfig, TrainConfig, VAEConfig
+from models.errors import LatentiaError
 from models.labels import LABELS_FILE, read_assignment
 from models.project import Project, open_project
 from models.transfer import (
+    LABEL_CONTRAST,
     blend_labels,
     encode_image,
     generate_label,
     label_blend_code,
     label_strip,
     transfer,
+    with_label,
 )
 from tests.labelled_shapes import (
     SHAPES,
@@ -95,6 +98,10 @@ def test_a_strip_shows_one_style_under_every_label(trained):
     assert list(shape_scores(strip.images).argmax(axis=1)) == [0, 1, 2]
     assert np.allclose(strip.latents[:, :trained.style_dim], code[:trained.style_dim])
     assert np.allclose(strip.latents[:, trained.style_dim:], np.eye(3))
+    contrasted = label_strip(trained, code, contrast=0.5)  # past each label, away from circle
+    assert np.allclose(contrasted.latents[:, trained.style_dim:],
+                       np.eye(3) + 0.5 * (np.eye(3) - np.eye(3)[0]))
+    assert np.array_equal(contrasted.images[0], strip.images[0])  # its own label: as it was
 
 
 def test_a_blend_morphs_from_one_label_to_the_other(trained):
@@ -107,6 +114,29 @@ def test_a_blend_morphs_from_one_label_to_the_other(trained):
     assert circle_share[0] > circle_share[4] > circle_share[-1]  # moves across, not a jump
     middle = label_blend_code(trained, code, "circle", "triangle", 0.5)
     assert np.allclose(middle, frames.latents[4], atol=1e-6)
+
+
+def test_contrast_redraws_past_the_new_label_away_from_the_own(trained):
+    codes = codes_of(trained, labelled_rows(trained, "circle")[:6])
+    d, c = trained.style_dim, 0.5
+    assert LABEL_CONTRAST == 0.0  # off by default: exactly the new label
+    assert np.allclose(with_label(trained, codes, "square")[:, d:], [0, 1, 0])
+    redrawn = with_label(trained, codes, "square", contrast=c)
+    assert np.allclose(redrawn[:, d:], [-c, 1 + c, 0])
+    assert np.array_equal(redrawn[:, :d], codes[:, :d])
+    assert np.allclose(with_label(trained, codes, "circle", contrast=c)[:, d:], [1, 0, 0])
+    back = with_label(trained, redrawn, "circle", contrast=c)  # a redraw redrawn: no compounding
+    assert np.allclose(back[:, d:], [1 + c, -c, 0])
+    # the decoder takes the weights as they are: the model's own classifier is surer of the
+    # new label (that the colour can shift with it is measured in bench_swap_colour.py)
+    square = SHAPES.index("square")
+    plain = transfer(trained, codes, "square").images
+    contrasted = transfer(trained, codes, "square", contrast=c).images
+    sure = [trained.classify(np.asarray(made, np.float32).transpose(0, 3, 1, 2) / 255.0
+                             )[:, square].mean() for made in (plain, contrasted)]
+    assert sure[1] > sure[0]
+    with pytest.raises(LatentiaError, match="contrast"):
+        with_label(trained, codes, "square", contrast=1.5)
 
 
 def test_generating_a_label_draws_that_shape_in_varied_colours(trained):

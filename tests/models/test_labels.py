@@ -12,6 +12,7 @@ from models.errors import LatentiaError, ProjectError
 from models.labels import (
     LABELS_FILE,
     assignment_from_folders,
+    convex_weights,
     label_of_path,
     normalised_weights,
     one_hot,
@@ -64,6 +65,15 @@ def test_codes_split_into_style_and_a_convex_label_mix():
     assert np.allclose(weights, [[1.0, 0.0], [0.0, 1.0]])
     assert np.allclose(normalised_weights(np.zeros((1, 4))), 0.25)
     assert np.allclose(one_hot([2, -1], 4), [[0, 0, 1, 0], [0.25] * 4])
+
+
+def test_a_label_mix_past_its_label_is_kept_within_range():
+    rows = np.array([[1.5, -0.5, 0.0],  # label contrast: an affine mix inside the range
+                     [2.5, -1.5, 0.0],  # too far past the label: made convex
+                     [1.2, -0.1, 0.0]], np.float32)  # does not sum to one: made convex
+    kept = normalised_weights(rows)
+    assert np.allclose(kept, [[1.5, -0.5, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    assert np.array_equal(convex_weights(rows[:1]), [[1.0, 0.0, 0.0]])
 
 
 def test_the_users_labels_are_kept_and_make_a_labelled_copy(tmp_path, shape_folder):
