@@ -22,6 +22,7 @@ import numpy as np
 
 from models.errors import ExportError, LatentiaError
 from models.export import Provenance
+from models.labels import MAX_CONTRAST
 from models.latent_map.maths.interpolation import EASINGS, INTERPOLATION_MODES
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,10 @@ def add_export(sub) -> None:
                       help="--between interpolation (slerp)")
     made.add_argument("--easing", choices=EASINGS, default="linear",
                       help="--between and --blend-labels speed curve (linear)")
+    made.add_argument("--contrast", type=arguments.number(0.0, MAX_CONTRAST), default=0.0,
+                      help=f"--blend-labels: draw past each label, away from the image's own "
+                           f"(0 to {MAX_CONTRAST:g}; 0 = exactly the labels): fewer ghosts of "
+                           f"its old shape, but colours may shift")
     made.add_argument("--regenerate", action="store_true",
                       help="--item: decode again with the current model instead of using "
                            "the frames saved with the item")
@@ -164,7 +169,8 @@ def _blend_plan(args: argparse.Namespace, project) -> ExportPlan:
                             pingpong=bool(args.pingpong), easing=args.easing)
 
     def render(progress: Progress) -> tuple[np.ndarray, Provenance]:
-        made = label_blend(project, image, first, second, settings, progress=progress)
+        made = label_blend(project, image, first, second, settings, progress=progress,
+                           contrast=args.contrast)
         return made.frames, item_provenance(made.item)
 
     return ExportPlan(render)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -69,12 +70,24 @@ def test_export_blends_labels_into_a_gif_with_provenance(labelled_project, capsy
     assert provenance.latents[-1, 8:].tolist() == [0.0, 0.0, 1.0]
 
 
+def test_export_blends_labels_with_contrast(labelled_project, capsys, tmp_path):
+    gif = tmp_path / "blend.gif"
+    code, _, _ = run_cli(capsys, "export", labelled_project, "--blend-labels",
+                         "circle/000.png", "square", "triangle", "--frames", "3",
+                         "--contrast", "0.5", "--gif", gif, "--quiet")
+    assert code == 0
+    weights = read_provenance(gif).latents[:, 8:]  # past each label, away from the circle
+    assert np.allclose(weights, [[-0.5, 1.5, 0.0], [-0.5, 0.75, 0.75], [-0.5, 0.0, 1.5]])
+
+
 @pytest.mark.parametrize("args, message", [
     (["sample", "{labelled}", "--label", "hexagon", "--out", "{tmp}/x.png"],
      "unknown label 'hexagon'"),
     (["sample", "{unlabelled}", "--label", "square", "--out", "{tmp}/x.png"], "without labels"),
     (["export", "{labelled}", "--blend-labels", "circle/000.png", "circle", "star", "--gif",
       "{tmp}/x.gif"], "unknown label 'star'"),
+    (["export", "{labelled}", "--blend-labels", "circle/000.png", "circle", "square",
+      "--contrast", "2", "--gif", "{tmp}/x.gif"], "--contrast: must be a number from 0 to 1"),
     (["train", "{folder}", "--out", "{labelled}", "--resume", "--labels", "paths", *TINY],
      "--resume keeps them"),
 ])
