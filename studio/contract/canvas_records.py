@@ -46,6 +46,7 @@ class FramesRequest:
     keyframes: np.ndarray | None = None  # (K, D) float32 latents, K >= 2 (1 for a blend)
     easing: str = "linear"
     blend: tuple[int, int] | None = None  # label indices of a blend's two ends
+    contrast: float = 0.0  # a blend: how far past each label, away from the code's own
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +105,7 @@ class LabelStripRequest:
     code: np.ndarray  # (D,) float32
     generation: int
     image_index: int | None = None  # the training image it came from, if any
+    contrast: float = 0.0  # how far past each label, away from the code's own (models.transfer)
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,6 +119,7 @@ class LabelBlendRequest:
     amount: float
     generation: int
     image_index: int | None = None
+    contrast: float = 0.0  # how far past the label, away from the code's own
 
 
 @dataclass(frozen=True, eq=False)

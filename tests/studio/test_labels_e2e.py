@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from studio.contract.canvas_records import GeneratedKind
 from studio.panels.map.labels_box import LabelledProjectDialog
 from tests.studio.real_worker import map_and_canvas_on
 
@@ -66,6 +67,12 @@ def test_the_strip_and_the_blend_on_the_real_model(qtbot, state, studio):
     blend = canvas.animator.animation
     assert blend.source.kind == "label blend" and blend.latents.shape == (6, 11)
     assert np.allclose(blend.latents[:, 8:].sum(axis=1), 1.0)
+    with qtbot.waitSignal(state.canvas.sig_generated, timeout=WAIT_MS,
+                          check_params_cb=lambda r: r.kind == GeneratedKind.TRANSFER):
+        canvas.labels.contrast.setValue(canvas.labels.contrast.maximum() // 2)  # 0.5
+    canvas.labels.strip.sig_image_clicked.emit(1)
+    weights = canvas.animator.animation.latents[0, 8:]  # past a label, away from its own
+    assert np.isclose(weights.sum(), 1.0) and np.isclose(weights.min(), -0.5)
     assert errors == []
 
 

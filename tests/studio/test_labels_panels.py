@@ -139,6 +139,24 @@ def test_the_blend_slider_and_its_animation(qtbot, state, canvas):
     assert len(added.args[0].latents) == frames.frames
 
 
+def test_the_contrast_slider_redraws_the_strip_and_the_blend(qtbot, state, canvas):
+    worker = LabelWorker(state)
+    pick_image(state)
+    box = canvas.labels
+    assert box.contrast_value() == 0.0 and box.contrast.isEnabled()
+    qtbot.mouseClick(box.strip_button, qtbot_left())
+    assert worker.requests["strip"][-1].contrast == 0.0
+    strips = len(worker.requests["strip"])
+    box.contrast.setValue(box.contrast.maximum() // 2)
+    assert box.contrast_label.text() == "0.50"
+    assert len(worker.requests["strip"]) == strips + 1  # the strip shown is redrawn at once
+    assert worker.requests["strip"][-1].contrast == 0.5
+    qtbot.waitUntil(lambda: bool(worker.requests["blend"])
+                    and worker.requests["blend"][-1].contrast == 0.5, timeout=2000)
+    qtbot.mouseClick(box.animate, qtbot_left())
+    assert worker.requests["frames"][-1].contrast == 0.5
+
+
 def test_sampling_a_label(qtbot, state, canvas):
     worker = LabelWorker(state)
     canvas.sampler.source.setCurrentIndex(3)  # Label: triangle

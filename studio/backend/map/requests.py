@@ -74,7 +74,7 @@ def _blend_frames(project: Project, latent_map: LatentMap, request: FramesReques
         raise LatentiaError("pick an image and two labels to blend between")
     first, second = request.blend
     made = blend_labels(project, request.keyframes[0], first, second, request.frames,
-                        request.easing)
+                        request.easing, request.contrast)
     points = latent_map.projection.transform(made.latents)
     nearest = latent_map.nearest.query(made.latents, k=1).indices[:, 0]
     return FramesResult(request.kind, request.generation, made.latents, made.images,
@@ -85,7 +85,7 @@ def label_strip(project: Project, request: LabelStripRequest) -> GeneratedResult
     """The request's code under every label of a labelled model."""
     from models.transfer import label_strip as strip
 
-    made = strip(project, request.code)
+    made = strip(project, request.code, request.contrast)
     return GeneratedResult(GeneratedKind.TRANSFER, request.generation, made.latents,
                            made.images, labels=project.label_names,
                            image_index=request.image_index)
@@ -96,7 +96,7 @@ def label_blend(project: Project, request: LabelBlendRequest) -> GeneratedResult
     from models.transfer import label_blend_code
 
     code = label_blend_code(project, request.code, request.first, request.second,
-                            float(request.amount))
+                            float(request.amount), request.contrast)
     images = decoding.decode_latents(project, code)
     names = project.label_names
     return GeneratedResult(GeneratedKind.BLEND, request.generation,

@@ -1,6 +1,7 @@
 """Style transfer on the Canvas, for a model trained with labels: the current image's style
 under every label (a strip), and its label blended from one to another with a slider, animated
-into the Stage like any path. Shown only when the open model has labels."""
+into the Stage like any path; a contrast slider redraws past the new label, away from the
+image's own (see `models.transfer`). Shown only when the open model has labels."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.labels import MAX_CONTRAST
 from studio.widgets.hint import hint_label
 from studio.widgets.image_grid import ImageGrid
 
 BLEND_STEPS = 100  # slider positions from the first label to the second
+CONTRAST_STEPS = 20  # slider positions from no contrast to MAX_CONTRAST
 STRIP_COLUMNS = 6
 
 
@@ -30,6 +33,8 @@ class LabelsBox(QWidget):
     """The labels or the slider changed: redraw the blend of the current image."""
     sig_animate = Signal()
     """Animate the current image from the first label to the second on the Stage."""
+    sig_contrast = Signal()
+    """The contrast changed: redraw the strip (if shown) and the blend."""
     sig_strip_picked = Signal(int)
     sig_blend_picked = Signal()
 
@@ -45,6 +50,12 @@ class LabelsBox(QWidget):
         self.amount.setRange(0, BLEND_STEPS)
         self.amount.setToolTip("How far from the first label to the second")
         self.amount_label = QLabel()
+        self.contrast = QSlider(Qt.Orientation.Horizontal)
+        self.contrast.setRange(0, CONTRAST_STEPS)
+        self.contrast.setToolTip(
+            "Redraw past the new label, away from the image's own: fewer ghosts of its old "
+            "shape (letters: recognised 88 → 98 % at 0.5), but colours may shift. 0 = off")
+        self.contrast_label = QLabel()
         self.blended = ImageGrid(columns=1, max_scale=4,
                                  placeholder="The blend of the current image appears here.")
         self.blended.setMinimumHeight(120)
@@ -58,9 +69,11 @@ class LabelsBox(QWidget):
         for combo in (self.first, self.second):
             combo.activated.connect(self.sig_blend)
         self.amount.valueChanged.connect(self._on_amount)
+        self.contrast.valueChanged.connect(self._on_contrast)
         self.animate.clicked.connect(self.sig_animate)
         self.set_labels(())
         self._on_amount(self.amount.value())
+        self._on_contrast(self.contrast.value())
 
     def _build_layout(self) -> None:
         amount = QHBoxLayout()
@@ -70,10 +83,15 @@ class LabelsBox(QWidget):
         form.addRow("From", self.first)
         form.addRow("To", self.second)
         form.addRow("Blend", amount)
+        contrast = QHBoxLayout()
+        contrast.addWidget(QLabel("Contrast"))
+        contrast.addWidget(self.contrast, 1)
+        contrast.addWidget(self.contrast_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(hint_label("The model keeps an image's style apart from its label: redraw "
                                "the current image as another label, or blend two labels."))
+        layout.addLayout(contrast)
         layout.addWidget(self.strip_button)
         layout.addWidget(self.strip)
         layout.addLayout(form)
@@ -88,7 +106,8 @@ class LabelsBox(QWidget):
             combo.addItems(list(names))
             chosen = combo.findText(current)
             combo.setCurrentIndex(chosen if chosen >= 0 else min(default, len(names) - 1))
-        for widget in (self.strip_button, self.first, self.second, self.amount, self.animate):
+        for widget in (self.strip_button, self.first, self.second, self.amount, self.contrast,
+                       self.animate):
             widget.setEnabled(len(names) >= 2)
         self.strip.set_images(None)
         self.blended.set_images(None)
@@ -99,6 +118,13 @@ class LabelsBox(QWidget):
 
     def amount_value(self) -> float:
         return self.amount.value() / BLEND_STEPS
+
+    def contrast_value(self) -> float:
+        return self.contrast.value() / CONTRAST_STEPS * MAX_CONTRAST
+
+    def _on_contrast(self, _value: int) -> None:
+        self.contrast_label.setText(f"{self.contrast_value():.2f}")
+        self.sig_contrast.emit()
 
     def _on_amount(self, value: int) -> None:
         self.amount_label.setText(f"{value}%")

@@ -52,6 +52,7 @@ class LabelTransfer(QObject):
         canvas.sig_generated.connect(self._on_generated)
         box.sig_strip.connect(self.request_strip)
         box.sig_blend.connect(self._blend_timer.start)
+        box.sig_contrast.connect(self._on_contrast)
         box.sig_animate.connect(self._on_animate)
         box.sig_strip_picked.connect(lambda row: self._pick(GeneratedKind.TRANSFER, row))
         box.sig_blend_picked.connect(lambda: self._pick(GeneratedKind.BLEND, 0))
@@ -70,7 +71,8 @@ class LabelTransfer(QObject):
             return
         code, index = current
         self._canvas.sig_request_label_strip.emit(LabelStripRequest(
-            frozen_array(code), self._answers.next(GeneratedKind.TRANSFER), index))
+            frozen_array(code), self._answers.next(GeneratedKind.TRANSFER), index,
+            self.box.contrast_value()))
         self.box.strip.set_placeholder("Drawing…")
 
     def request_blend(self) -> None:
@@ -81,7 +83,14 @@ class LabelTransfer(QObject):
         code, index = current
         self._canvas.sig_request_label_blend.emit(LabelBlendRequest(
             frozen_array(code), first, second, self.box.amount_value(),
-            self._answers.next(GeneratedKind.BLEND), index))
+            self._answers.next(GeneratedKind.BLEND), index, self.box.contrast_value()))
+
+    def _on_contrast(self) -> None:
+        """Redraw what is shown with the new contrast: the blend, and the strip if one is
+        shown (of the current image)."""
+        self._blend_timer.start()
+        if self.box.strip.image_count():
+            self.request_strip()
 
     def _on_generated(self, result: GeneratedResult) -> None:
         kind = result.kind
@@ -110,7 +119,7 @@ class LabelTransfer(QObject):
         code, index = self._blend_source
         request = FramesRequest(FramesKind.BLEND, frames, generation, easing=easing,
                                 keyframes=frozen_array(np.asarray(code, np.float32)[None]),
-                                blend=(first, second))
+                                blend=(first, second), contrast=self.box.contrast_value())
         source = GallerySource(kind=str(GeneratedKind.BLEND),
                                image_indices=() if index is None else (index,),
                                labels=(self.names[first], self.names[second]))
