@@ -8,12 +8,14 @@
    `--steps` optimisation steps (the budget, in steps so that a shared machine cannot change it).
 3. A small CNN, trained from scratch on the real training glyphs, reads the letter of
    (a) held-out real glyphs (its own accuracy), (b) N samples of every letter, (c) held-out
-   glyphs encoded with their letter and decoded as each of the 25 other letters.
+   glyphs encoded with their letter and decoded as each of the 25 other letters, plainly and
+   at each `--contrast` (`models.transfer`); (c) also gives the PSNR of those redraws against
+   the same font's real glyph of the letter (how much of the font they keep).
 4. Leakage: a logistic-regression probe predicts the letter from the style codes of training
    glyphs and is scored on held-out fonts (chance 1/26): once on the posterior means mu, once
    on codes drawn from the posterior (mu + sigma * noise, what the decoder is trained on).
-5. Pictures: "LATENTIA" in held-out fonts (real above, transferred from the font's "G" below),
-   one glyph under every label, and samples per letter.
+5. Pictures: "LATENTIA" in held-out fonts (real above, transferred from the font's "G" below;
+   again at the first `--contrast`), one glyph under every label, and samples per letter.
 
 `--reuse` skips training when the project exists; `--calibrate` only measures steps per second.
 """
@@ -105,24 +107,35 @@ def generated_accuracy(project: Project, reader: LetterClassifier) -> float:
 
 
 def transfer_accuracy(project: Project, reader: LetterClassifier, glyphs: Path,
-                      fonts: list[str]) -> tuple[float, float]:
-    """(accuracy on other letters, accuracy when decoded as their own letter)."""
+                      fonts: list[str], contrast: float = 0.0) -> tuple[float, float, float]:
+    """(accuracy on other letters, accuracy when decoded as their own letter, mean PSNR of
+    the other letters against the same font's real glyph of that letter)."""
     names, rng = project.label_names, np.random.default_rng(0)
-    other, own, counts = 0, 0, [0, 0]
+    other, own, counts, psnrs = 0, 0, [0, 0], []
     for font in fonts:
         for source in rng.choice(len(names), SOURCES_PER_FONT, replace=False):
             pixels = load(glyphs, names[source], font)
             if pixels is None:
                 continue
             code, _ = project.encode(as_input(pixels[None]), [int(source)])
-            codes = np.concatenate([with_label(project, code, k) for k in range(len(names))])
-            predicted = reader.predict(project.decode(codes))
-            hits = predicted == np.arange(len(names))
+            codes = np.concatenate([with_label(project, code, k, contrast)
+                                    for k in range(len(names))])
+            made = project.decode(codes)
+            hits = reader.predict(made) == np.arange(len(names))
             own += int(hits[source])
             other += int(hits.sum() - hits[source])
             counts[0] += len(names) - 1
             counts[1] += 1
-    return other / counts[0], own / counts[1]
+            psnrs += [psnr(made[k], truth) for k, truth in enumerate(
+                load(glyphs, letter, font) for letter in names)
+                      if k != source and truth is not None]
+    return other / counts[0], own / counts[1], float(np.mean(psnrs))
+
+
+def psnr(made: np.ndarray, truth: np.ndarray) -> float:
+    """PSNR (dB) of a decoded image (C, S, S) in [0, 1] against a uint8 image (S, S, C)."""
+    error = np.mean((made.transpose(1, 2, 0) - truth / 255.0) ** 2)
+    return float(10 * np.log10(1.0 / max(error, 1e-10)))
 
 
 def style_codes(project: Project, glyphs: Path, fonts: list[str]) -> tuple[np.ndarray, ...]:
@@ -171,7 +184,9 @@ def grid(rows: list[np.ndarray], gap: int = 2) -> np.ndarray:
     return canvas
 
 
-def pictures(project: Project, glyphs: Path, fonts: list[str], out: Path) -> None:
+def word_picture(project: Project, glyphs: Path, fonts: list[str], path: Path,
+                 contrast: float) -> None:
+    """"LATENTIA" of each font (real), above the word drawn from that font's "G"."""
     from models.latent_map import decode_latents
 
     names = project.label_names
@@ -182,11 +197,22 @@ def pictures(project: Project, glyphs: Path, fonts: list[str], out: Path) -> Non
         if style is None or any(r is None for r in real):
             continue
         code, _ = project.encode(as_input(style[None]), [names.index(STYLE_LETTER)])
-        made = decode_latents(project, np.concatenate([with_label(project, code, k)
+        made = decode_latents(project, np.concatenate([with_label(project, code, k, contrast)
                                                        for k in word]))
         rows += [np.stack([style, *real]), np.concatenate([np.full_like(style, 255)[None],
                                                            made])]
-    Image.fromarray(grid(rows)).save(out / "conditional_latentia.png")
+    Image.fromarray(grid(rows)).save(path)
+
+
+def pictures(project: Project, glyphs: Path, fonts: list[str], out: Path,
+             contrasts: list[float]) -> None:
+    from models.latent_map import decode_latents
+
+    names = project.label_names
+    word_picture(project, glyphs, fonts, out / "conditional_latentia.png", 0.0)
+    if contrasts:
+        word_picture(project, glyphs, fonts, out / "conditional_latentia_contrast.png",
+                     contrasts[0])
     code, _ = project.encode(as_input(load(glyphs, STYLE_LETTER, fonts[0])[None]),
                              [names.index(STYLE_LETTER)])
     strip = decode_latents(project, np.concatenate([with_label(project, code, k)
@@ -205,6 +231,8 @@ def main() -> None:
     parser.add_argument("--adversary", type=float, default=LabelConfig.adversary_weight)
     parser.add_argument("--means", type=float, default=LabelConfig.mean_matching_weight)
     parser.add_argument("--swap", type=float, default=LabelConfig.swap_weight)
+    parser.add_argument("--contrast", type=float, nargs="*", default=[0.5],
+                        help="label contrasts to measure transfer at besides the default")
     parser.add_argument("--held-out", type=float, default=0.1)
     parser.add_argument("--pictures", type=Path, default=Path("docs/images"))
     parser.add_argument("--threads", type=int, default=1,
@@ -220,14 +248,19 @@ def main() -> None:
     reader = LetterClassifier.fit(args.glyphs, train_fonts, project.label_names)
     results = {**info, "classifier_on_held_out_real": reader.accuracy(args.glyphs, test_fonts),
                "generated": generated_accuracy(project, reader)}
-    results["transferred"], results["reconstructed"] = transfer_accuracy(
-        project, reader, args.glyphs, test_fonts)
+    results["transferred"], results["reconstructed"], results["transfer_psnr_db"] = (
+        transfer_accuracy(project, reader, args.glyphs, test_fonts))
+    for contrast in args.contrast:
+        other, _, fidelity = transfer_accuracy(project, reader, args.glyphs, test_fonts,
+                                               contrast)
+        results[f"transferred_at_contrast_{contrast:g}"] = other
+        results[f"transfer_psnr_db_at_contrast_{contrast:g}"] = fidelity
     results["probe_on_mu"], results["probe_on_drawn_z"] = leakage_probes(
         project, args.glyphs, train_fonts, test_fonts)
     print(json.dumps(results, indent=2))
     (args.work / "results.json").write_text(json.dumps(results, indent=2))
     args.pictures.mkdir(parents=True, exist_ok=True)
-    pictures(project, args.glyphs, test_fonts[:8], args.pictures)
+    pictures(project, args.glyphs, test_fonts[:8], args.pictures, args.contrast)
 
 
 if __name__ == "__main__":
