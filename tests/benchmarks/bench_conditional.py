@@ -35,7 +35,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from models.config import LabelConfig, ProjectConfig, TrainConfig
+from models.config import LabelConfig, ProjectConfig, TrainConfig, VAEConfig
 from models.pixels import to_model_input as as_input
 from models.pixels import to_uint8_images
 from models.project import Project
@@ -77,6 +77,7 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
     if args.reuse and path.exists():
         return Project.open(path), json.loads((args.work / "training.json").read_text())
     config = ProjectConfig(train=TrainConfig(epochs=1, seed=0),
+                           vae=VAEConfig(latent_dim=args.latent_dim),
                            labels=LabelConfig("folders", adversary_weight=args.adversary,
                                               mean_matching_weight=args.means,
                                               swap_weight=args.swap))
@@ -233,6 +234,8 @@ def main() -> None:
     parser.add_argument("--swap", type=float, default=LabelConfig.swap_weight)
     parser.add_argument("--contrast", type=float, nargs="*", default=[0.5],
                         help="label contrasts to measure transfer at besides the default")
+    parser.add_argument("--latent-dim", type=int, default=VAEConfig.latent_dim,
+                        help="size of the style code")
     parser.add_argument("--held-out", type=float, default=0.1)
     parser.add_argument("--pictures", type=Path, default=Path("docs/images"))
     parser.add_argument("--threads", type=int, default=1,
