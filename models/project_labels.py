@@ -3,7 +3,9 @@
 A project's label vocabulary is part of its model (one embedding row per label), fixed when
 the project is created, like its image size. So naming images writes `labels.json` at once
 (the map shows the new labels), and `labelled_copy` makes the project that trains with them:
-same folder, same images, same settings, conditioned on these labels, nothing trained yet.
+same folder, same images, same settings, conditioned on these labels, nothing trained yet
+(a project at the default latent size gets the labelled default, `LABELLED_LATENT_DIM`: its
+code now holds only the style).
 
     name_images(project, "cats", rows)            # rows of project.images()
     copy = labelled_copy(project, "pets-by-kind.latentia")
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from models.config import LABELLED_LATENT_DIM, VAEConfig
 from models.errors import LatentiaError, ProjectError
 from models.fileio import read_json, staged_folder, write_json_atomic
 from models.labels import (
@@ -101,6 +104,8 @@ def _write_labelled_document(project: Project, staging: Path, name: str,
     document = read_json(project.path / "project.json", "project description")
     config = project.config.with_labels(
         project.config.labels.replace(source=assignment.source, names=assignment.names))
+    if config.vae.latent_dim == VAEConfig.latent_dim:  # the default, not the person's choice
+        config = config.replace(vae=config.vae.replace(latent_dim=LABELLED_LATENT_DIM))
     document.update(name=name, config=config.to_dict(),
                     created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     write_assignment(staging, assignment)

@@ -15,7 +15,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from models.cli import EXIT_INTERRUPTED
-from models.config import DEVICES, IngestConfig, LabelConfig, ProjectConfig, TrainConfig, VAEConfig
+from models.config import (
+    DEVICES,
+    LABELLED_LATENT_DIM,
+    IngestConfig,
+    LabelConfig,
+    ProjectConfig,
+    TrainConfig,
+    VAEConfig,
+)
 from models.errors import LatentiaError
 
 # Settings a project keeps for life: on --resume each may be repeated, but not changed.
@@ -41,7 +49,8 @@ def add_train(sub) -> None:
     parser.add_argument("--out", type=Path, required=True, help="project folder to write")
     add_ingest_options(parser, defaults=False)
     parser.add_argument("--latent-dim", type=arguments.latent_dim,
-                        help=f"numbers describing one image ({VAEConfig.latent_dim})")
+                        help=f"numbers describing one image ({VAEConfig.latent_dim}; "
+                             f"{LABELLED_LATENT_DIM} with --labels, the style alone)")
     parser.add_argument("--width", type=arguments.width,
                         help=f"channels of the first network stage ({VAEConfig.width})")
     length = parser.add_mutually_exclusive_group()
@@ -80,6 +89,8 @@ def new_project_config(args: argparse.Namespace) -> ProjectConfig:
     """The settings of a new project: what was given, the defaults for the rest."""
     given = {dest: default if getattr(args, dest) is None else getattr(args, dest)
              for _option, dest, default, _value in KEPT_SETTINGS}
+    if args.latent_dim is None and args.labels in ("folders", "paths"):
+        given["latent_dim"] = LABELLED_LATENT_DIM  # the code holds only the style
     epochs = args.epochs if args.epochs or args.minutes else TrainConfig.epochs
     try:
         ingest = IngestConfig(image_size=given["size"], keep_alpha=given["keep_alpha"],

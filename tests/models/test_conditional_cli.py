@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from models.config import LABELLED_LATENT_DIM, VAEConfig
 from models.export import read_provenance
 from models.labels import read_assignment
 from tests.labelled_shapes import make_labelled_folder
@@ -46,6 +47,19 @@ def test_train_with_folder_labels_keeps_them_in_the_project(labelled_project, ca
     assert info["latent_dim"] == 8 and info["config"]["labels"]["source"] == "folders"
     assert info["config"]["vae"]["labels"] == 3
     assert len(read_assignment(labelled_project).images) == 24
+
+
+@pytest.mark.parametrize("options, latent", [
+    (["--labels", "folders"], LABELLED_LATENT_DIM),  # a labelled code holds only the style
+    (["--labels", "paths", "--latent-dim", "16"], 16),  # the person's size stays
+    ([], VAEConfig.latent_dim), (["--labels", "none"], VAEConfig.latent_dim)])
+def test_a_new_labelled_project_gets_the_style_sized_code(options, latent, tmp_path):
+    from models.cli import build_parser
+    from models.cli.train_command import new_project_config
+
+    args = build_parser().parse_args(["train", str(tmp_path), "--out", str(tmp_path / "p"),
+                                      *options])
+    assert new_project_config(args).vae.latent_dim == latent
 
 
 def test_sample_draws_the_asked_label(labelled_project, capsys, tmp_path):

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from models.config import LabelConfig, ProjectConfig, VAEConfig
+from models.config import LABELLED_LATENT_DIM, LabelConfig, ProjectConfig, VAEConfig
 from models.errors import LatentiaError, ProjectError
 from models.labels import (
     LABELS_FILE,
@@ -90,10 +90,21 @@ def test_the_users_labels_are_kept_and_make_a_labelled_copy(tmp_path, shape_fold
 
     copy = labelled_copy(project, tmp_path / "labelled.latentia")
     assert copy.label_names == ("round", "boxy") and copy.config.labels.source == "manual"
-    assert copy.config.vae.latent_dim == project.config.vae.latent_dim
+    assert copy.config.vae.latent_dim == project.config.vae.latent_dim  # the person's size
     assert np.array_equal(copy.labels.rows, labels.rows) and not copy.is_trained
     list(copy.trainer(copy.config.train.replace(epochs=1)).run())
     assert Project.open(copy.path).sample(2, seed=0, label="boxy").shape == (2, 3, 32, 32)
+
+
+def test_a_labelled_copy_of_a_default_sized_project_gets_the_style_sized_code(
+        tmp_path, shape_folder):
+    config = tiny_config()
+    config = config.replace(vae=config.vae.replace(latent_dim=VAEConfig.latent_dim))
+    project = Project.create(tmp_path / "p.latentia", shape_folder, config)
+    name_images(project, "round", [0, 1])
+    name_images(project, "boxy", [3, 4])
+    copy = labelled_copy(project, tmp_path / "labelled.latentia")
+    assert copy.config.vae.latent_dim == LABELLED_LATENT_DIM and copy.style_dim == 32
 
 
 def test_user_label_mistakes_are_clear(tmp_path, shape_folder):

@@ -243,6 +243,25 @@ def test_the_train_form_conditions_a_new_project_on_its_folders(qtbot):
     assert form.labels.findData("manual") < 0
 
 
+def test_choosing_labels_makes_a_new_projects_code_the_style_size(qtbot):
+    from models.config import LABELLED_LATENT_DIM, VAEConfig
+    from studio.panels.train.settings_form import TrainSettingsForm
+
+    form = TrainSettingsForm()
+    qtbot.addWidget(form)
+    assert form.project_config().vae.latent_dim == VAEConfig.latent_dim
+    with qtbot.waitSignal(form.sig_settings_changed):
+        form.labels.setCurrentIndex(form.labels.findData("folders"))
+    assert form.project_config().vae.latent_dim == LABELLED_LATENT_DIM
+    form.labels.setCurrentIndex(form.labels.findData("paths"))  # labelled still
+    assert form.latent_dim.value() == LABELLED_LATENT_DIM
+    form.labels.setCurrentIndex(form.labels.findData("none"))
+    assert form.latent_dim.value() == VAEConfig.latent_dim
+    form.latent_dim.setValue(64)  # the person's own size stays, whatever the labels
+    form.labels.setCurrentIndex(form.labels.findData("folders"))
+    assert form.project_config().vae.latent_dim == 64
+
+
 def test_the_train_panel_names_the_style_and_the_labels_of_a_code(qtbot):
     from studio.panels.train.ingest_view import IngestReportView
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.config import (
+    LABELLED_LATENT_DIM,
     RESOLUTION_PRESETS,
     IngestConfig,
     LabelConfig,
@@ -125,13 +126,18 @@ class TrainSettingsForm(QWidget):
     def _build_model_group(self) -> QGroupBox:
         box = QGroupBox("Model")
         form = _form(box)
-        self.latent_dim = _spin(2, 1024, 128, "Numbers the model uses to describe one image. "
-                                "More can capture more variety but need more images to fill.", 16)
+        self.latent_dim = _spin(2, 1024, VAEConfig.latent_dim,
+                                "Numbers the model uses to describe one image. More can "
+                                "capture more variety but need more images to fill. With "
+                                f"labels the code holds only the style: {LABELLED_LATENT_DIM} "
+                                "by default.", 16)
         form.addRow("Latent size", self.latent_dim)
         self.labels = _combo(LABEL_CHOICES, "Condition on labels: the model then draws any "
                              "image as any label (style transfer). Subfolders name the labels "
                              "(nested ones by the top folder or by their whole path); images "
-                             "outside them are unlabelled. Fewer than two subfolders: no labels.")
+                             "outside them are unlabelled. Fewer than two subfolders: no labels. "
+                             f"Choosing labels turns a latent size of {VAEConfig.latent_dim} into "
+                             f"{LABELLED_LATENT_DIM}.")
         form.addRow("Labels", self.labels)
         return box
 
@@ -193,6 +199,7 @@ class TrainSettingsForm(QWidget):
         for combo in (self.augment, self.device):
             combo.currentIndexChanged.connect(self._on_setting_edited)
         self.beta.sig_value_changed.connect(self._on_setting_edited)
+        self.labels.currentIndexChanged.connect(self._on_labels_changed)
 
     # --- configs ----------------------------------------------------------------------------
     def ingest_config(self) -> IngestConfig:
@@ -289,6 +296,15 @@ class TrainSettingsForm(QWidget):
             self._minutes = self.length.value()
         else:
             self._epochs = self.length.value()
+        self.sig_settings_changed.emit()
+
+    def _on_labels_changed(self, *_: object) -> None:
+        """A labelled model's code holds only the style, so a new project's latent size
+        follows the labels choice while it is at the other choice's default."""
+        labelled = self.labels.currentData() in ("folders", "paths")
+        defaults = (VAEConfig.latent_dim, LABELLED_LATENT_DIM)  # unlabelled, labelled
+        if self.latent_dim.value() == defaults[not labelled]:
+            self.latent_dim.setValue(defaults[labelled])
         self.sig_settings_changed.emit()
 
     def _on_length_mode_changed(self, *_: object) -> None:
