@@ -54,7 +54,7 @@ class LabelsBox(QWidget):
         self.contrast.setRange(0, CONTRAST_STEPS)
         self.contrast.setToolTip(
             "Redraw past the new label, away from the image's own: fewer ghosts of its old "
-            "shape (letters: recognised 88 → 98 % at 0.5), but colours may shift. 0 = off")
+            "shape, but colours may shift on some folders. 0 = off")
         self.contrast_label = QLabel()
         self.blended = ImageGrid(columns=1, max_scale=4,
                                  placeholder="The blend of the current image appears here.")
