@@ -76,7 +76,7 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
     path = args.work / "glyphs.latentia"
     if args.reuse and path.exists():
         return Project.open(path), json.loads((args.work / "training.json").read_text())
-    config = ProjectConfig(train=TrainConfig(epochs=1, seed=0),
+    config = ProjectConfig(train=TrainConfig(epochs=1, seed=args.seed),
                            vae=VAEConfig(latent_dim=args.latent_dim),
                            labels=LabelConfig("folders", adversary_weight=args.adversary,
                                               mean_matching_weight=args.means,
@@ -236,6 +236,7 @@ def main() -> None:
                         help="label contrasts to measure transfer at besides the default")
     parser.add_argument("--latent-dim", type=int, default=VAEConfig.latent_dim,
                         help="size of the style code")
+    parser.add_argument("--seed", type=int, default=0, help="training seed")
     parser.add_argument("--held-out", type=float, default=0.1)
     parser.add_argument("--pictures", type=Path, default=Path("docs/images"))
     parser.add_argument("--threads", type=int, default=1,
