@@ -18,6 +18,7 @@ UPSAMPLING = ("transposed", "resize")
 # Where labels come from: none (unconditional), the top-level subfolder of each image, its whole
 # folder path (nested folders as distinct labels), or names the user gave to images.
 LABEL_SOURCES = ("none", "folders", "paths", "manual")
+FOLDER_LABEL_SOURCES = ("folders", "paths")  # labels read from the folder layout
 MAX_LABELS = 1000  # an embedding row per label; beyond this a label is no longer a "kind"
 LATENT_DIM_RANGE = (2, 1024)
 WIDTH_RANGE = (4, 256)

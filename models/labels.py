@@ -167,6 +167,7 @@ def one_hot(indices: Sequence[int] | np.ndarray, count: int) -> np.ndarray:
 LABEL_WEIGHT_RANGE = (-1.0, 2.0)  # how far past a label an affine mix may go (label contrast)
 # a redraw's weights t + c * (t - own) lie in [-c, 1 + c]: the contrasts the range keeps whole
 MAX_CONTRAST = min(-LABEL_WEIGHT_RANGE[0], LABEL_WEIGHT_RANGE[1] - 1.0)
+LABEL_CONTRAST = 0.0  # how far past its new label a redraw is decoded (0: exactly at it)
 
 
 def convex_weights(weights: np.ndarray) -> np.ndarray:

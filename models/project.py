@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.config import LabelConfig, ProjectConfig, TrainConfig
+from models.config import FOLDER_LABEL_SOURCES, LabelConfig, ProjectConfig, TrainConfig
 from models.errors import LatentiaError, ProjectError
 from models.exported_model import ExportedModel
 from models.fileio import read_json, staged_folder, write_json_atomic
@@ -246,7 +246,7 @@ def _with_folder_labels(config: ProjectConfig, cache: ImageCache,
                         project_path: Path) -> ProjectConfig:
     """`config` conditioned on the folder layout when it asks for folder labels (writing
     labels.json); unconditional when the folder has fewer than two label folders."""
-    if config.labels.source not in ("folders", "paths"):
+    if config.labels.source not in FOLDER_LABEL_SOURCES:
         return config
     assignment = assignment_from_folders([e.path for e in cache.entries], config.labels.source)
     if assignment is None:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from models.errors import LatentiaError
-from models.labels import MAX_CONTRAST, convex_weights, join_codes, one_hot
+from models.labels import LABEL_CONTRAST, MAX_CONTRAST, convex_weights, join_codes, one_hot
 from models.latent_map.decoding import PathFrames, decode_latents
 from models.latent_map.generate import DEFAULT_TEMPERATURE, GeneratedImages
 from models.latent_map.maths.interpolation import EASINGS, ease
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from models.project import Project
 
 MAX_BLEND_FRAMES = 2000  # like a path: more frames than this is a mistake, not a wish
-LABEL_CONTRAST = 0.0  # how far past its new label a redraw is decoded (0: exactly at it)
 
 
 def _codes(project: Project, codes: np.ndarray) -> np.ndarray:
@@ -52,11 +51,6 @@ def _codes(project: Project, codes: np.ndarray) -> np.ndarray:
         raise LatentiaError(f"codes must be finite with shape (M, {project.latent_dim}); "
                             f"got {np.shape(codes)}")
     return rows
-
-
-def styles(project: Project, codes: np.ndarray) -> np.ndarray:
-    """The style part z (M, D) of codes."""
-    return _codes(project, codes)[:, :project.style_dim]
 
 
 def contrasted(weights: np.ndarray, own: np.ndarray, contrast: float) -> np.ndarray:

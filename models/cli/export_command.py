@@ -22,7 +22,7 @@ import numpy as np
 
 from models.errors import ExportError, LatentiaError
 from models.export import Provenance
-from models.labels import MAX_CONTRAST
+from models.labels import LABEL_CONTRAST, MAX_CONTRAST
 from models.latent_map.maths.interpolation import EASINGS, INTERPOLATION_MODES
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,8 @@ def add_export(sub) -> None:
                       help="--between interpolation (slerp)")
     made.add_argument("--easing", choices=EASINGS, default="linear",
                       help="--between and --blend-labels speed curve (linear)")
-    made.add_argument("--contrast", type=arguments.number(0.0, MAX_CONTRAST), default=0.0,
+    made.add_argument("--contrast", type=arguments.number(0.0, MAX_CONTRAST),
+                      default=LABEL_CONTRAST,
                       help=f"--blend-labels: draw past each label, away from the image's own "
                            f"(0 to {MAX_CONTRAST:g}; 0 = exactly the labels): fewer ghosts of "
                            f"its old shape, but colours may shift")

@@ -17,6 +17,7 @@ from pathlib import Path
 from models.cli import EXIT_INTERRUPTED
 from models.config import (
     DEVICES,
+    FOLDER_LABEL_SOURCES,
     LABELLED_LATENT_DIM,
     IngestConfig,
     LabelConfig,
@@ -65,7 +66,7 @@ def add_train(sub) -> None:
                         help="auto (default: CUDA, then Apple MPS, then CPU), cpu, cuda or mps")
     parser.add_argument("--seed", type=arguments.seed,
                         help=f"same seed and settings, same model ({TrainConfig.seed})")
-    parser.add_argument("--labels", choices=("none", "folders", "paths"),
+    parser.add_argument("--labels", choices=("none", *FOLDER_LABEL_SOURCES),
                         help="condition on labels: 'folders' = each top-level subfolder is a "
                              "label, 'paths' = each subfolder path is one (nested folders "
                              "apart); images outside subfolders are unlabelled (default none)")
@@ -89,7 +90,7 @@ def new_project_config(args: argparse.Namespace) -> ProjectConfig:
     """The settings of a new project: what was given, the defaults for the rest."""
     given = {dest: default if getattr(args, dest) is None else getattr(args, dest)
              for _option, dest, default, _value in KEPT_SETTINGS}
-    if args.latent_dim is None and args.labels in ("folders", "paths"):
+    if args.latent_dim is None and args.labels in FOLDER_LABEL_SOURCES:
         given["latent_dim"] = LABELLED_LATENT_DIM  # the code holds only the style
     epochs = args.epochs if args.epochs or args.minutes else TrainConfig.epochs
     try:

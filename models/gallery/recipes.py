@@ -18,6 +18,7 @@ from models.export import Provenance
 from models.gallery.images import encode_images, find_project_image
 from models.gallery.item import GalleryItem, GallerySource, ItemSettings
 from models.gallery.render import ProgressCallback, StopCallback, render_latents
+from models.labels import LABEL_CONTRAST
 from models.latent_map import MapPath, path_frames_for, project_map
 from models.latent_map.maths import interpolate
 from models.records import frozen_array
@@ -84,7 +85,8 @@ def along_path(project: Project, map_path: MapPath, n_frames: int | None = None,
 def label_blend(project: Project, image: str, first: str, second: str,
                 settings: ItemSettings, *, name: str | None = None,
                 progress: ProgressCallback | None = None,
-                should_stop: StopCallback | None = None, contrast: float = 0.0) -> Rendering:
+                should_stop: StopCallback | None = None,
+                contrast: float = LABEL_CONTRAST) -> Rendering:
     """`settings.frames` frames of one image's style (a conditional project's) with its label
     blending from `first` to `second` (the label embedding interpolated; see
     `models.transfer`, also for `contrast`). `settings.easing` shapes the blend."""
@@ -104,7 +106,7 @@ def label_blend(project: Project, image: str, first: str, second: str,
 
 
 def in_label(project: Project, image: str, label: str, *, name: str | None = None,
-             contrast: float = 0.0) -> Rendering:
+             contrast: float = LABEL_CONTRAST) -> Rendering:
     """A still of one image's style redrawn with `label` (style transfer; `contrast`: see
     `models.transfer`)."""
     from models.transfer import with_label

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from models.labels import LABEL_CONTRAST
 from studio.contract.map_records import PathRecord
 
 
@@ -46,7 +47,7 @@ class FramesRequest:
     keyframes: np.ndarray | None = None  # (K, D) float32 latents, K >= 2 (1 for a blend)
     easing: str = "linear"
     blend: tuple[int, int] | None = None  # label indices of a blend's two ends
-    contrast: float = 0.0  # a blend: how far past each label, away from the code's own
+    contrast: float = LABEL_CONTRAST  # a blend: how far past each label, away from the code's own
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,7 +106,7 @@ class LabelStripRequest:
     code: np.ndarray  # (D,) float32
     generation: int
     image_index: int | None = None  # the training image it came from, if any
-    contrast: float = 0.0  # how far past each label, away from the code's own (models.transfer)
+    contrast: float = LABEL_CONTRAST  # how far past each label, away from the code's own
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,7 +120,7 @@ class LabelBlendRequest:
     amount: float
     generation: int
     image_index: int | None = None
-    contrast: float = 0.0  # how far past the label, away from the code's own
+    contrast: float = LABEL_CONTRAST  # how far past the label, away from the code's own
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.config import (
+    FOLDER_LABEL_SOURCES,
     LABELLED_LATENT_DIM,
     RESOLUTION_PRESETS,
     IngestConfig,
@@ -301,7 +302,7 @@ class TrainSettingsForm(QWidget):
     def _on_labels_changed(self, *_: object) -> None:
         """A labelled model's code holds only the style, so a new project's latent size
         follows the labels choice while it is at the other choice's default."""
-        labelled = self.labels.currentData() in ("folders", "paths")
+        labelled = self.labels.currentData() in FOLDER_LABEL_SOURCES
         defaults = (VAEConfig.latent_dim, LABELLED_LATENT_DIM)  # unlabelled, labelled
         if self.latent_dim.value() == defaults[not labelled]:
             self.latent_dim.setValue(defaults[labelled])
