@@ -131,8 +131,13 @@ def blend_weights(count: int, first: int, second: int, n_frames: int,
         raise LatentiaError(f"a blend has 2 to {MAX_BLEND_FRAMES} frames; got {n_frames!r}")
     if easing not in EASINGS:
         raise LatentiaError(f"unknown easing {easing!r}; choose one of {EASINGS}")
-    t = ease(np.linspace(0.0, 1.0, n_frames), easing)[:, None]  # (n, 1)
+    return _label_mix(count, first, second, ease(np.linspace(0.0, 1.0, n_frames), easing))
+
+
+def _label_mix(count: int, first: int, second: int, amounts: np.ndarray) -> np.ndarray:
+    """Label weights (n, count): each amount (n,) of the way from one-hot `first` to `second`."""
     ends = one_hot([first, second], count)  # (2, L)
+    t = np.asarray(amounts, dtype=np.float64)[:, None]  # (n, 1)
     return ((1.0 - t) * ends[0] + t * ends[1]).astype(np.float32)  # (n, L)
 
 
@@ -163,9 +168,8 @@ def label_blend_code(project: Project, code: np.ndarray, first: str | int, secon
     `first` to `second` (the Canvas slider)."""
     if not (isinstance(amount, int | float) and 0.0 <= amount <= 1.0):
         raise LatentiaError(f"a blend amount runs from 0 to 1; got {amount!r}")
-    count = len(project.label_names)
-    ends = one_hot([project.label_index(first), project.label_index(second)], count)
-    weights = ((1.0 - amount) * ends[0] + amount * ends[1])[None].astype(np.float32)
+    weights = _label_mix(len(project.label_names), project.label_index(first),
+                         project.label_index(second), np.array([amount]))
     return relabelled(project, _codes(project, code)[:1], weights, contrast)[0]
 
 
