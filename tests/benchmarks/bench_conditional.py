@@ -14,6 +14,8 @@
 4. Leakage: a logistic-regression probe predicts the letter from the style codes of training
    glyphs and is scored on held-out fonts (chance 1/26): once on the posterior means mu, once
    on codes drawn from the posterior (mu + sigma * noise, what the decoder is trained on).
+   A two-layer network (sklearn's MLP) on mu gives what the code holds of the letter in
+   any form, not only along a line.
 5. Pictures: "LATENTIA" in held-out fonts (real above, transferred from the font's "G" below;
    again at the first `--contrast`), one glyph under every label, and samples per letter.
 
@@ -173,6 +175,23 @@ def leakage_probes(project: Project, glyphs: Path, train_fonts: list[str],
     return scores[0], scores[1]
 
 
+def nonlinear_probe(project: Project, glyphs: Path, train_fonts: list[str],
+                    test_fonts: list[str]) -> float:
+    """Held-out accuracy of a fresh two-layer network reading the letter from mu: what the code
+    holds of the letter in any form, where the linear probe sees only what a line separates."""
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    fit_fonts = list(rng.choice(train_fonts, min(len(train_fonts), 200), replace=False))
+    mu_fit, _, y_fit = style_codes(project, glyphs, fit_fonts)
+    mu_test, _, y_test = style_codes(project, glyphs, test_fonts)
+    scaler = StandardScaler().fit(mu_fit)
+    probe = MLPClassifier((256, 256), max_iter=300, early_stopping=True, random_state=0)
+    probe.fit(scaler.transform(mu_fit), y_fit)
+    return float(probe.score(scaler.transform(mu_test), y_test))
+
+
 def grid(rows: list[np.ndarray], gap: int = 2) -> np.ndarray:
     """Rows of uint8 images (n, S, S, C) -> one picture with white gaps."""
     size, width = rows[0].shape[1], max(len(r) for r in rows)
@@ -261,6 +280,8 @@ def main() -> None:
         results[f"transfer_psnr_db_at_contrast_{contrast:g}"] = fidelity
     results["probe_on_mu"], results["probe_on_drawn_z"] = leakage_probes(
         project, args.glyphs, train_fonts, test_fonts)
+    results["nonlinear_probe_on_mu"] = nonlinear_probe(project, args.glyphs, train_fonts,
+                                                       test_fonts)
     print(json.dumps(results, indent=2))
     (args.work / "results.json").write_text(json.dumps(results, indent=2))
     args.pictures.mkdir(parents=True, exist_ok=True)
