@@ -37,7 +37,13 @@ import numpy as np
 import torch
 from PIL import Image
 
-from models.config import LabelConfig, ProjectConfig, TrainConfig, VAEConfig
+from models.config import (
+    LABELLED_LATENT_DIM,
+    LabelConfig,
+    ProjectConfig,
+    TrainConfig,
+    VAEConfig,
+)
 from models.pixels import to_model_input as as_input
 from models.pixels import to_uint8_images
 from models.project import Project
@@ -253,8 +259,8 @@ def main() -> None:
     parser.add_argument("--swap", type=float, default=LabelConfig.swap_weight)
     parser.add_argument("--contrast", type=float, nargs="*", default=[0.5],
                         help="label contrasts to measure transfer at besides the default")
-    parser.add_argument("--latent-dim", type=int, default=VAEConfig.latent_dim,
-                        help="size of the style code")
+    parser.add_argument("--latent-dim", type=int, default=LABELLED_LATENT_DIM,
+                        help="size of the style code (a labelled project's default)")
     parser.add_argument("--seed", type=int, default=0, help="training seed")
     parser.add_argument("--held-out", type=float, default=0.1)
     parser.add_argument("--pictures", type=Path, default=Path("docs/images"))
