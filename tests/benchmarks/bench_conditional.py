@@ -163,39 +163,43 @@ def style_codes(project: Project, glyphs: Path, fonts: list[str]) -> tuple[np.nd
     return mu, drawn, np.asarray(letters)
 
 
-def leakage_probes(project: Project, glyphs: Path, train_fonts: list[str],
-                   test_fonts: list[str]) -> tuple[float, float]:
-    """Held-out accuracy of a fresh linear probe reading the letter from (mu, drawn z)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
+Codes = tuple[np.ndarray, np.ndarray, np.ndarray]  # mu (M, D), drawn z (M, D), letters (M,)
 
+
+def probe_codes(project: Project, glyphs: Path, train_fonts: list[str],
+                test_fonts: list[str]) -> tuple[Codes, Codes]:
+    """The probes' data, encoded once: the codes of 200 training fonts to fit on and of the
+    held-out fonts to score on."""
     rng = np.random.default_rng(0)
     fit_fonts = list(rng.choice(train_fonts, min(len(train_fonts), 200), replace=False))
-    *fit, y_fit = style_codes(project, glyphs, fit_fonts)
-    *test, y_test = style_codes(project, glyphs, test_fonts)
-    scores = []
-    for z_fit, z_test in zip(fit, test, strict=True):
-        scaler = StandardScaler().fit(z_fit)
-        probe = LogisticRegression(max_iter=2000, C=1.0).fit(scaler.transform(z_fit), y_fit)
-        scores.append(float(probe.score(scaler.transform(z_test), y_test)))
-    return scores[0], scores[1]
+    return (style_codes(project, glyphs, fit_fonts), style_codes(project, glyphs, test_fonts))
 
 
-def nonlinear_probe(project: Project, glyphs: Path, train_fonts: list[str],
-                    test_fonts: list[str]) -> float:
+def held_out_score(classifier, z_fit: np.ndarray, y_fit: np.ndarray, z_test: np.ndarray,
+                   y_test: np.ndarray) -> float:
+    """Accuracy on the held-out codes of `classifier` fitted on standardised codes."""
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(z_fit)
+    classifier.fit(scaler.transform(z_fit), y_fit)
+    return float(classifier.score(scaler.transform(z_test), y_test))
+
+
+def leakage_probes(fit: Codes, test: Codes) -> tuple[float, float]:
+    """Held-out accuracy of a fresh linear probe reading the letter from (mu, drawn z)."""
+    from sklearn.linear_model import LogisticRegression
+
+    return tuple(held_out_score(LogisticRegression(max_iter=2000, C=1.0), fit[k], fit[2],
+                                test[k], test[2]) for k in (0, 1))
+
+
+def nonlinear_probe(fit: Codes, test: Codes) -> float:
     """Held-out accuracy of a fresh two-layer network reading the letter from mu: what the code
     holds of the letter in any form, where the linear probe sees only what a line separates."""
     from sklearn.neural_network import MLPClassifier
-    from sklearn.preprocessing import StandardScaler
 
-    rng = np.random.default_rng(0)
-    fit_fonts = list(rng.choice(train_fonts, min(len(train_fonts), 200), replace=False))
-    mu_fit, _, y_fit = style_codes(project, glyphs, fit_fonts)
-    mu_test, _, y_test = style_codes(project, glyphs, test_fonts)
-    scaler = StandardScaler().fit(mu_fit)
     probe = MLPClassifier((256, 256), max_iter=300, early_stopping=True, random_state=0)
-    probe.fit(scaler.transform(mu_fit), y_fit)
-    return float(probe.score(scaler.transform(mu_test), y_test))
+    return held_out_score(probe, fit[0], fit[2], test[0], test[2])
 
 
 def grid(rows: list[np.ndarray], gap: int = 2) -> np.ndarray:
@@ -284,10 +288,9 @@ def main() -> None:
                                                contrast)
         results[f"transferred_at_contrast_{contrast:g}"] = other
         results[f"transfer_psnr_db_at_contrast_{contrast:g}"] = fidelity
-    results["probe_on_mu"], results["probe_on_drawn_z"] = leakage_probes(
-        project, args.glyphs, train_fonts, test_fonts)
-    results["nonlinear_probe_on_mu"] = nonlinear_probe(project, args.glyphs, train_fonts,
-                                                       test_fonts)
+    fit, test = probe_codes(project, args.glyphs, train_fonts, test_fonts)
+    results["probe_on_mu"], results["probe_on_drawn_z"] = leakage_probes(fit, test)
+    results["nonlinear_probe_on_mu"] = nonlinear_probe(fit, test)
     print(json.dumps(results, indent=2))
     (args.work / "results.json").write_text(json.dumps(results, indent=2))
     args.pictures.mkdir(parents=True, exist_ok=True)
