@@ -89,7 +89,7 @@ class InferenceModel:
                 memory_format=torch.channels_last)
             rows = np.arange(start, start + len(chunk))
             weights = batch_labels(self.model, chunk, known, rows)
-            posterior = self.model.encode(chunk, weights)
+            posterior = self.model.encode_style(chunk, weights)
             mu, logvar = posterior.mean.float().cpu(), posterior.logvar.float().cpu()
             if weights is not None:
                 weights = weights.float().cpu()
@@ -123,7 +123,7 @@ class InferenceModel:
             z_chunk = torch.from_numpy(style[start:start + BATCH]).to(self.device)
             w_chunk = (torch.from_numpy(weights[start:start + BATCH]).to(self.device)
                        if self.labels else None)
-            images.append(self.model.decode(z_chunk, w_chunk).float().clamp(0, 1).cpu())
+            images.append(self.model.decode_style(z_chunk, w_chunk).float().clamp(0, 1).cpu())
         return torch.cat(images).numpy()
 
     def sample_latents(self, n: int, temperature: float = 1.0, seed: int | None = None,

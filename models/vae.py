@@ -46,6 +46,7 @@ from models.conditioning import (
 from models.config import VAEConfig
 from models.distributions import DiagonalGaussian
 from models.label_means import LabelMeans
+from models.style_space import StyleSpace
 
 GRID = 4  # the encoder stops downsampling at a 4x4 grid
 MAX_WIDTH_FACTOR = 8  # channel widths double per stage up to 8 * width
@@ -179,6 +180,7 @@ class VAE(nn.Module):
             self.label_classifier = nn.Linear(features, config.labels)  # q(y|x), M2
             self.label_adversary = LabelAdversary(config.latent_dim, config.labels)
             self.label_means = LabelMeans(config.labels, config.latent_dim)  # training statistics
+            self.style_space = StyleSpace(config.labels, config.latent_dim)  # fitted after runs
         self.to(memory_format=torch.channels_last)
 
     @property
@@ -214,6 +216,23 @@ class VAE(nn.Module):
     def _posterior(self, h: torch.Tensor) -> DiagonalGaussian:
         mean, logvar = self.to_posterior(h).chunk(2, dim=1)  # each (N, D)
         return DiagonalGaussian(mean, logvar)
+
+    def encode_style(self, x: torch.Tensor, labels: torch.Tensor | None = None
+                     ) -> DiagonalGaussian:
+        """`encode` as a distribution over styles (`models.style_space`): the codes that the
+        app, the sampling prior and style transfer use. The same as `encode` when unconditional."""
+        posterior = self.encode(x, labels)
+        if not self.conditional:
+            return posterior
+        weights = labels if labels is not None else self.classify(x).softmax(1)
+        return self.style_space.styles(posterior, weights)
+
+    def decode_style(self, style: torch.Tensor, labels: torch.Tensor | None = None
+                     ) -> torch.Tensor:
+        """`decode` for styles (N, D), the codes `encode_style` gives."""
+        if self.conditional and labels is not None:
+            style = self.style_space.codes(style, labels)
+        return self.decode(style, labels)
 
     def decode(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         """Mean image for latents z (N, D) (and label weights (N, L) when conditional):

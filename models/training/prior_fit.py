@@ -24,20 +24,40 @@ LEARNED_IMAGES = 20_000  # the learned prior's fit costs the same for any count:
 
 @torch.no_grad()
 def encode_posteriors(model: VAE, images: np.ndarray, indices: np.ndarray,
-                      device: torch.device, labels: np.ndarray | None = None
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      device: torch.device, labels: np.ndarray | None = None,
+                      raw: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Posterior means and log-variances of images[indices], float32 (M, D) each; a
     conditional model encodes each image with its label (`labels` (N,), -1 = predict), so
-    the codes are the label-free styles one prior serves for every label."""
+    the codes are the label-free styles one prior serves for every label (`raw`: the codes
+    before the style maps of `models.style_space`)."""
     model.eval()
+    encode = model.encode if raw else model.encode_style
     means, logvars = [], []
     for start in range(0, len(indices), EVAL_BATCH):
         rows = np.sort(indices[start:start + EVAL_BATCH])
         x = to_tensor(images[rows], device)
-        posterior = model.encode(x, batch_labels(model, x, labels, rows))
+        posterior = encode(x, batch_labels(model, x, labels, rows))
         means.append(posterior.mean.float().cpu())
         logvars.append(posterior.logvar.float().cpu())
     return torch.cat(means).numpy(), torch.cat(logvars).numpy()
+
+
+def fit_style_space(model: VAE, average: VAE, images: np.ndarray, indices: np.ndarray,
+                    device: torch.device, labels: np.ndarray | None, enabled: bool) -> None:
+    """Fit the style maps (`models.style_space`) of a labelled model's weight average, used
+    for everything but training, to the posterior means of the labelled images[indices]
+    (`enabled` False: back to the identity); the training weights get the same maps, so that
+    averaging them in keeps them."""
+    if not average.conditional or labels is None:
+        return
+    if not enabled:
+        average.style_space.reset()
+        model.style_space.reset()
+        return
+    rows = np.sort(spread(indices, LEARNED_IMAGES))
+    means, _ = encode_posteriors(average, images, rows, device, labels, raw=True)
+    average.style_space.fit(means, np.asarray(labels)[rows])
+    model.style_space.load_state_dict(average.style_space.state_dict())
 
 
 def fit_sampling_prior(kind: str, model: VAE, images: np.ndarray, indices: np.ndarray,

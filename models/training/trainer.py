@@ -27,7 +27,7 @@ from models.training import checkpoint as ckpt
 from models.training.data import spread
 from models.training.distributed import DistContext, any_rank, barrier, rank0_value
 from models.training.optimisation import Optimisation
-from models.training.prior_fit import fit_sampling_prior
+from models.training.prior_fit import fit_sampling_prior, fit_style_space
 from models.training.validation import evaluate, fit_prior, make_previews, metrics_are_finite
 from models.weights import numpy_to_tensors, save_tensors
 
@@ -62,6 +62,7 @@ class Trainer:
         self.config = config
         self.context = context or DistContext()
         self.labels = _labels_for(data, vae_config)  # None for an unconditional model
+        self.label_config = label_config or LabelConfig()
         self.opt = Optimisation(data, vae_config, config, self.context, label_config)
         self.history: list[dict] = ckpt.load_history(data.project_path)
         self.device_label = describe_device(self.opt.device, self.opt.bf16)
@@ -183,6 +184,10 @@ class Trainer:
     def _finish(self, stopped: bool, should_stop: Callable[[], bool]) -> Iterator[TrainProgress]:
         if not stopped or self._validation_stale():
             yield from self._validate()
+        if self.context.is_writer:  # before the checkpoint, which saves the maps
+            fit_style_space(self.opt.model, self.opt.ema_model, self.data.images,
+                            self.data.train_idx, self.opt.device, self.labels,
+                            self.label_config.style_maps)
         # a continued run that is stopped is unfinished again, whatever its checkpoint said
         self.state = dataclasses.replace(self.opt.snapshot_state(self.state), finished=not stopped)
         yield self.checkpoint()

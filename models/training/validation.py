@@ -27,7 +27,7 @@ def encode_means(model: VAE, images: np.ndarray, indices: np.ndarray,
     for i in range(0, len(indices), EVAL_BATCH):
         rows = np.sort(indices[i:i + EVAL_BATCH])
         x = to_tensor(images[rows], device)
-        chunks.append(model.encode(x, batch_labels(model, x, labels, rows)).mean)
+        chunks.append(model.encode_style(x, batch_labels(model, x, labels, rows)).mean)
     return torch.cat(chunks).float().cpu().numpy()
 
 
@@ -102,7 +102,7 @@ def make_previews(model: VAE, images: np.ndarray, preview_idx: np.ndarray, prior
     if model.conditional:
         cycle = torch.arange(len(preview_idx), device=device) % model.config.labels
         sample_labels = one_hot_weights(cycle, model.config.labels)
-    samples = model.decode(z, sample_labels)
+    samples = model.decode_style(z, sample_labels)
     return PreviewImages(originals=frozen_array(images[np.sort(preview_idx)]),
                          reconstructions=frozen_array(to_uint8_images(reconstructions.float().cpu())),
                          samples=frozen_array(to_uint8_images(samples.float().cpu())), step=step)
