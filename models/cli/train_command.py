@@ -70,6 +70,10 @@ def add_train(sub) -> None:
                         help="condition on labels: 'folders' = each top-level subfolder is a "
                              "label, 'paths' = each subfolder path is one (nested folders "
                              "apart); images outside subfolders are unlabelled (default none)")
+    parser.add_argument("--style-maps", action="store_true",
+                        help="with --labels: when a run ends, map each label's codes onto one "
+                             "shared distribution, so that no line through the codes reads the "
+                             "label (may move colours in redraws on small folders)")
     parser.add_argument("--resume", action="store_true",
                         help="continue training an existing project from its last checkpoint "
                              "(its settings stay; --epochs/--minutes then mean more training)")
@@ -102,7 +106,7 @@ def new_project_config(args: argparse.Namespace) -> ProjectConfig:
                             batch_size=given["batch_size"], beta=given["beta"],
                             device=args.device or TrainConfig.device, seed=given["seed"])
         return ProjectConfig(ingest, vae, with_stage_options(train, args),
-                             LabelConfig(args.labels or "none"))
+                             LabelConfig(args.labels or "none", style_maps=args.style_maps))
     except ValueError as exc:
         raise LatentiaError(str(exc)) from exc
 
@@ -154,6 +158,9 @@ def open_or_create(args: argparse.Namespace, config: ProjectConfig | None, conte
         if not args.out.exists():
             raise LatentiaError(f"{args.out} does not exist; drop --resume to create it")
         project = Project.open(args.out)
+        if args.style_maps and not project.config.labels.style_maps:
+            raise LatentiaError(f"{args.out} was made without --style-maps; --resume keeps "
+                                "its settings, so drop --style-maps or train a new project")
         if args.labels is not None and args.labels != project.config.labels.source:
             raise LatentiaError(f"{args.out} was made with labels from "
                                 f"{project.config.labels.source!r}; --resume keeps them, so "

@@ -94,6 +94,20 @@ def test_export_blends_labels_with_contrast(labelled_project, capsys, tmp_path):
     assert np.allclose(weights, [[-0.5, 1.5, 0.0], [-0.5, 0.75, 0.75], [-0.5, 0.0, 1.5]])
 
 
+def test_train_with_style_maps_keeps_the_choice_and_fits_the_maps(labelled_folder, tmp_path,
+                                                                 capsys):
+    from models.project import Project
+
+    out = train_cli(labelled_folder, tmp_path / "maps.latentia", 1, "--labels", "folders",
+                    "--style-maps")
+    project = Project.open(out)
+    assert project.config.labels.style_maps
+    assert not project._model().model.style_space.is_identity
+    plain = Project.open(train_cli(labelled_folder, tmp_path / "plain.latentia", 1, "--labels",
+                                   "folders"))
+    assert plain._model().model.style_space.is_identity
+
+
 @pytest.mark.parametrize("args, message", [
     (["sample", "{labelled}", "--label", "hexagon", "--out", "{tmp}/x.png"],
      "unknown label 'hexagon'"),
@@ -104,6 +118,10 @@ def test_export_blends_labels_with_contrast(labelled_project, capsys, tmp_path):
       "--contrast", "2", "--gif", "{tmp}/x.gif"], "--contrast: must be a number from 0 to 1"),
     (["train", "{folder}", "--out", "{labelled}", "--resume", "--labels", "paths", *TINY],
      "--resume keeps them"),
+    (["train", "{folder}", "--out", "{tmp}/n.latentia", "--style-maps", *TINY],
+     "style maps need labels"),
+    (["train", "{folder}", "--out", "{labelled}", "--resume", "--style-maps", *TINY],
+     "made without --style-maps"),
 ])
 def test_label_mistakes_are_one_clear_line(args, message, labelled_project, labelled_folder,
                                            tmp_path, capsys, unlabelled_project):
