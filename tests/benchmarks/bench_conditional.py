@@ -88,7 +88,8 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
                            vae=VAEConfig(latent_dim=args.latent_dim),
                            labels=LabelConfig("folders", adversary_weight=args.adversary,
                                               mean_matching_weight=args.means,
-                                              swap_weight=args.swap))
+                                              swap_weight=args.swap,
+                                              style_maps=args.style_maps))
     project = Project.create(path, folder, config)
     per_epoch = len(project.cache.split(0.08)[0]) // config.train.batch_size
     epochs = max(1, round(args.steps / per_epoch))
@@ -101,7 +102,7 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
             "label_accuracy": last.validation.label_accuracy,
             "adversary_leakage": last.validation.label_leakage,
             "adversary_weight": args.adversary, "mean_matching_weight": args.means,
-            "swap_weight": args.swap}
+            "swap_weight": args.swap, "style_maps": args.style_maps}
     (args.work / "training.json").write_text(json.dumps(info, indent=2))
     return project, info
 
@@ -261,6 +262,8 @@ def main() -> None:
     parser.add_argument("--adversary", type=float, default=LabelConfig.adversary_weight)
     parser.add_argument("--means", type=float, default=LabelConfig.mean_matching_weight)
     parser.add_argument("--swap", type=float, default=LabelConfig.swap_weight)
+    parser.add_argument("--style-maps", action="store_true",
+                        help="map each label's codes onto one distribution (models.style_space)")
     parser.add_argument("--contrast", type=float, nargs="*", default=[0.5],
                         help="label contrasts to measure transfer at besides the default")
     parser.add_argument("--latent-dim", type=int, default=LABELLED_LATENT_DIM,
