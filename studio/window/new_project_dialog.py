@@ -25,9 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.config import FIT_MODES, RESOLUTION_PRESETS, IngestConfig, LabelConfig, ProjectConfig
+from models.config import (
+    FIT_MODES,
+    FOLDER_LABEL_SOURCES,
+    RESOLUTION_PRESETS,
+    IngestConfig,
+    LabelConfig,
+    ProjectConfig,
+    VAEConfig,
+    default_latent_dim,
+)
 from models.project_files import PROJECT_SUFFIX, free_project_path
-from studio.panels.train.settings_form import LABEL_CHOICES
+from studio.panels.train.settings_form import LABEL_CHOICES, STYLE_MAPS_TIP
 from studio.settings import Settings
 
 SIZE_NOTES = {32: "fastest, icons and tiny sprites", 64: "recommended, trains quickly on a CPU",
@@ -82,6 +91,8 @@ class NewProjectDialog(QDialog):
             "Condition on labels: the model can then draw any image as any label (style "
             "transfer). Nested subfolders count by their top folder or by their whole path."
             if subfolders >= 2 else "Labels come from subfolders; this folder has fewer than two.")
+        self.style_maps_check = QCheckBox("Label-free styles")
+        self.style_maps_check.setToolTip(STYLE_MAPS_TIP)
         self.path_label = QLabel()
         self.path_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -91,6 +102,8 @@ class NewProjectDialog(QDialog):
         self.name_edit.textChanged.connect(self._update_path)
         self.location_edit.textChanged.connect(self._update_path)
         self.browse_button.clicked.connect(self._on_browse)
+        self.labels_combo.currentIndexChanged.connect(self._update_style_maps)
+        self._update_style_maps()
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._update_path()
@@ -109,6 +122,7 @@ class NewProjectDialog(QDialog):
         form.addRow("Square images:", self.fit_combo)
         form.addRow("", self.alpha_check)
         form.addRow("Labels:", self.labels_combo)
+        form.addRow("", self.style_maps_check)
         form.addRow("", self.path_label)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -124,9 +138,15 @@ class NewProjectDialog(QDialog):
         ingest = IngestConfig(image_size=int(self.size_combo.currentData()),
                               keep_alpha=self.alpha_check.isChecked(),
                               fit=str(self.fit_combo.currentData()))
-        labels = LabelConfig(source=str(self.labels_combo.currentData()))
+        source = str(self.labels_combo.currentData())
+        labelled = source in FOLDER_LABEL_SOURCES
+        labels = LabelConfig(source, style_maps=labelled and self.style_maps_check.isChecked())
+        vae = VAEConfig(latent_dim=default_latent_dim(source))
         return NewProjectChoice(self._folder, str(self.project_path()),
-                                ProjectConfig(ingest=ingest, labels=labels))
+                                ProjectConfig(ingest=ingest, vae=vae, labels=labels))
+
+    def _update_style_maps(self, *_: object) -> None:
+        self.style_maps_check.setEnabled(self.labels_combo.currentData() in FOLDER_LABEL_SOURCES)
 
     def _problem(self) -> str:
         name = self.name_edit.text().strip()

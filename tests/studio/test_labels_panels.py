@@ -243,6 +243,26 @@ def test_the_train_form_conditions_a_new_project_on_its_folders(qtbot):
     assert form.labels.findData("manual") < 0
 
 
+def test_label_free_styles_are_offered_with_labels_and_fixed_with_them(qtbot):
+    from studio.panels.train.settings_form import TrainSettingsForm
+
+    form = TrainSettingsForm()
+    qtbot.addWidget(form)
+    assert not form.style_maps.isEnabled()  # no labels chosen
+    form.labels.setCurrentIndex(form.labels.findData("folders"))
+    assert form.style_maps.isEnabled()
+    with qtbot.waitSignal(form.sig_settings_changed):
+        form.style_maps.setChecked(True)
+    assert form.project_config().labels == LabelConfig("folders", style_maps=True)
+    form.labels.setCurrentIndex(form.labels.findData("none"))
+    assert not form.style_maps.isEnabled() and form.project_config().labels == LabelConfig()
+    created = form.project_config().with_labels(LabelConfig("folders", NAMES, style_maps=True))
+    form.load_project_config(created)
+    form.set_project_locked(True)
+    assert form.style_maps.isChecked() and not form.style_maps.isEnabled()
+    assert form.project_config() == created
+
+
 def test_choosing_labels_makes_a_new_projects_code_the_style_size(qtbot):
     from models.config import LABELLED_LATENT_DIM, VAEConfig
     from studio.panels.train.settings_form import TrainSettingsForm

@@ -41,6 +41,9 @@ DEVICE_CHOICES = (("Auto (best available)", "auto"), ("CPU", "cpu"),
 LENGTH_CHOICES = (("Epochs", "epochs"), ("Minutes", "minutes"))
 LABEL_CHOICES = (("No labels", "none"), ("Each subfolder is a label", "folders"),
                  ("Each subfolder path is a label", "paths"))
+STYLE_MAPS_TIP = ("When training ends, move each label's codes onto one shared spread, so that "
+                  "the style holds nothing of the label: cleaner redraws and samples with many "
+                  "images per label (fonts); on small folders redraws may shift colours.")
 MANUAL_LABELS = ("Labels named on the Map", "manual")  # shown for such a project only
 DEFAULT_MINUTES = 30
 
@@ -140,6 +143,9 @@ class TrainSettingsForm(QWidget):
                              f"Choosing labels turns a latent size of {VAEConfig.latent_dim} into "
                              f"{LABELLED_LATENT_DIM}.")
         form.addRow("Labels", self.labels)
+        self.style_maps = QCheckBox("Label-free styles")
+        self.style_maps.setToolTip(STYLE_MAPS_TIP)
+        form.addRow(self.style_maps)
         return box
 
     def _build_training_group(self) -> QGroupBox:
@@ -201,6 +207,7 @@ class TrainSettingsForm(QWidget):
             combo.currentIndexChanged.connect(self._on_setting_edited)
         self.beta.sig_value_changed.connect(self._on_setting_edited)
         self.labels.currentIndexChanged.connect(self._on_labels_changed)
+        self.style_maps.toggled.connect(self._on_setting_edited)
 
     # --- configs ----------------------------------------------------------------------------
     def ingest_config(self) -> IngestConfig:
@@ -227,7 +234,9 @@ class TrainSettingsForm(QWidget):
         """A project's own labels once it has them; else where a new project reads them."""
         if self._base.labels.names:
             return self._base.labels
-        return self._base.labels.replace(source=str(self.labels.currentData()), names=())
+        source = str(self.labels.currentData())
+        return self._base.labels.replace(source=source, names=(), style_maps=(
+            self.style_maps.isChecked() and source in FOLDER_LABEL_SOURCES))
 
     def project_config(self) -> ProjectConfig:
         return ProjectConfig(ingest=self.ingest_config(), vae=self.vae_config(),
@@ -237,7 +246,7 @@ class TrainSettingsForm(QWidget):
         """Show `config` (e.g. of an opened project) without emitting change signals."""
         self._base = config
         widgets = [self.resolution, self.fit, self.background, self.keep_alpha, self.latent_dim,
-                   self.labels,
+                   self.labels, self.style_maps,
                    self.length_mode, self.length, self.beta, self.augment, self.device, self.seed,
                    self.batch_size, self.learning_rate, self.free_bits, self.kl_warmup]
         for widget in widgets:
@@ -260,6 +269,7 @@ class TrainSettingsForm(QWidget):
         elif config.labels.source != MANUAL_LABELS[1] and manual >= 0:
             self.labels.removeItem(manual)
         _select(self.labels, config.labels.source)
+        self.style_maps.setChecked(config.labels.style_maps)
         by_minutes = train.minutes is not None
         _select(self.length_mode, "minutes" if by_minutes else "epochs")
         self._minutes = round(train.minutes) if by_minutes else self._minutes
@@ -281,6 +291,7 @@ class TrainSettingsForm(QWidget):
         self.latent_dim.setEnabled(not locked)
         self.labels.setEnabled(not locked)
         self._locked_note.setVisible(locked)
+        self._update_enabled()
 
     def set_training_locked(self, locked: bool) -> None:
         """While training runs nothing can change."""
@@ -306,6 +317,7 @@ class TrainSettingsForm(QWidget):
         defaults = (VAEConfig.latent_dim, LABELLED_LATENT_DIM)  # unlabelled, labelled
         if self.latent_dim.value() == defaults[not labelled]:
             self.latent_dim.setValue(defaults[labelled])
+        self._update_enabled()
         self.sig_settings_changed.emit()
 
     def _on_length_mode_changed(self, *_: object) -> None:
@@ -318,5 +330,7 @@ class TrainSettingsForm(QWidget):
 
     def _update_enabled(self) -> None:
         self.background.setEnabled(not self.keep_alpha.isChecked())
+        labelled = self.labels.currentData() in FOLDER_LABEL_SOURCES
+        self.style_maps.setEnabled(self.labels.isEnabled() and labelled)  # fixed with labels
         by_minutes = self.length_mode.currentData() == "minutes"
         self.length.setSuffix(" min" if by_minutes else " epochs")
