@@ -150,6 +150,12 @@ class VAEConfig(_JsonRecord):
                              f"not {self.labels}")
 
 
+def default_latent_dim(label_source: str) -> int:
+    """The code size of a new project whose labels come from `label_source`, unless a size
+    is chosen: LABELLED_LATENT_DIM for labels read from folders, else VAEConfig's."""
+    return LABELLED_LATENT_DIM if label_source in FOLDER_LABEL_SOURCES else VAEConfig.latent_dim
+
+
 @dataclass(frozen=True)
 class TrainConfig(_JsonRecord):
     """How training runs. `epochs` or `minutes` bounds it (minutes wins when both are set)."""

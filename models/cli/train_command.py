@@ -24,6 +24,7 @@ from models.config import (
     ProjectConfig,
     TrainConfig,
     VAEConfig,
+    default_latent_dim,
 )
 from models.errors import LatentiaError
 
@@ -94,8 +95,8 @@ def new_project_config(args: argparse.Namespace) -> ProjectConfig:
     """The settings of a new project: what was given, the defaults for the rest."""
     given = {dest: default if getattr(args, dest) is None else getattr(args, dest)
              for _option, dest, default, _value in KEPT_SETTINGS}
-    if args.latent_dim is None and args.labels in FOLDER_LABEL_SOURCES:
-        given["latent_dim"] = LABELLED_LATENT_DIM  # the code holds only the style
+    if args.latent_dim is None:
+        given["latent_dim"] = default_latent_dim(args.labels or "none")
     epochs = args.epochs if args.epochs or args.minutes else TrainConfig.epochs
     try:
         ingest = IngestConfig(image_size=given["size"], keep_alpha=given["keep_alpha"],
