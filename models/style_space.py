@@ -128,16 +128,12 @@ class StyleSpace(nn.Module):
 def gaussian_transport(source: np.ndarray, target: np.ndarray) -> np.ndarray:
     """The optimal-transport map (D, D) from N(0, source) to N(0, target): symmetric positive
     definite T with T source T = target."""
-    root = np.real(_sqrtm(source))
+    from scipy.linalg import sqrtm  # here: only a run's end needs scipy's linear algebra
+
+    root = np.real(sqrtm(source))
     inverse_root = np.linalg.inv(root)
-    transport = inverse_root @ np.real(_sqrtm(root @ target @ root)) @ inverse_root
+    transport = inverse_root @ np.real(sqrtm(root @ target @ root)) @ inverse_root
     return (transport + transport.T) / 2
-
-
-def _sqrtm(matrix: np.ndarray) -> np.ndarray:
-    from scipy.linalg import sqrtm
-
-    return sqrtm(matrix)
 
 
 def _ridged(covariance: np.ndarray) -> np.ndarray:

@@ -94,8 +94,7 @@ def test_export_blends_labels_with_contrast(labelled_project, capsys, tmp_path):
     assert np.allclose(weights, [[-0.5, 1.5, 0.0], [-0.5, 0.75, 0.75], [-0.5, 0.0, 1.5]])
 
 
-def test_train_with_style_maps_keeps_the_choice_and_fits_the_maps(labelled_folder, tmp_path,
-                                                                 capsys):
+def test_train_with_style_maps_keeps_the_choice_and_fits_the_maps(labelled_folder, tmp_path):
     from models.project import Project
 
     out = train_cli(labelled_folder, tmp_path / "maps.latentia", 1, "--labels", "folders",
