@@ -43,34 +43,45 @@ RIDGE = 1e-6  # added to covariances, times their mean variance: keeps the squar
 
 
 class StyleSpace(nn.Module):
-    """Per-label affine maps between a model's raw codes h (N, D) and styles s (N, D)."""
+    """Per-label affine maps between a model's raw codes h (N, D) and styles s (N, D).
+
+    Unfitted, its per-label buffers hold no rows (a model of many labels and a large code does
+    not carry L D x D identities in every checkpoint); a fit gives them L rows, and loading
+    weights takes the shapes the weights have."""
+
+    PER_LABEL = ("label_means", "to_style", "from_style")
 
     def __init__(self, labels: int, latent_dim: int) -> None:
         super().__init__()
-        identity = torch.eye(latent_dim).repeat(labels, 1, 1)  # (L, D, D)
-        self.register_buffer("fitted", torch.zeros(1))  # float: the weights' EMA averages it
-        self.register_buffer("label_means", torch.zeros(labels, latent_dim))  # m_y (L, D)
+        self.labels = labels
+        self.register_buffer("label_means", torch.zeros(0, latent_dim))  # m_y (L, D) once fitted
         self.register_buffer("centre", torch.zeros(latent_dim))  # c (D,)
-        self.register_buffer("to_style", identity.clone())  # T_y (L, D, D)
-        self.register_buffer("from_style", identity)  # T_y^-1 (L, D, D)
+        self.register_buffer("to_style", torch.zeros(0, latent_dim, latent_dim))  # T_y (L, D, D)
+        self.register_buffer("from_style", torch.zeros(0, latent_dim, latent_dim))  # T_y^-1
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
-        for name, buffer in self.named_buffers(recurse=False):  # older files: the identity
-            state_dict.setdefault(prefix + name, buffer.clone())
+        for name, own in list(self._buffers.items()):
+            key = prefix + name
+            if key not in state_dict:  # weights from before the maps: the identity
+                unfitted = (0, *own.shape[1:]) if name in self.PER_LABEL else own.shape
+                state_dict[key] = own.new_zeros(unfitted)
+            if state_dict[key].shape != own.shape:  # fitted maps into an unfitted model, or back
+                self._buffers[name] = own.new_zeros(state_dict[key].shape)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     @property
     def is_identity(self) -> bool:
-        return not bool(self.fitted > 0)
+        return len(self.to_style) == 0
 
     def styles(self, posterior: DiagonalGaussian, weights: torch.Tensor) -> DiagonalGaussian:
         """The posterior q(h|x, y) as one over styles: its mean mapped, its variances carried
         through the map (the diagonal of A diag(var) A')."""
         if self.is_identity:
             return posterior
-        mean, logvar, w = posterior.mean.float(), posterior.logvar.float(), weights.float()
-        maps = torch.einsum("nl,lij->nij", w, self.to_style)  # (N, D, D)
-        shifts = torch.einsum("lij,lj->li", self.to_style, self.label_means)  # T_y m_y (L, D)
+        mean, logvar = posterior.mean.float(), posterior.logvar.float()
+        w, to_style, means = self._in_use(weights, self.to_style)
+        maps = torch.einsum("nl,lij->nij", w, to_style)  # (N, D, D)
+        shifts = torch.einsum("lij,lj->li", to_style, means)  # T_y m_y (L', D)
         style = self.centre + torch.einsum("nij,nj->ni", maps, mean) - w @ shifts
         variance = torch.einsum("nij,nj->ni", maps.square(), logvar.exp())
         return DiagonalGaussian(style.to(posterior.mean.dtype),
@@ -80,17 +91,23 @@ class StyleSpace(nn.Module):
         """Styles (N, D) under label weights (N, L) -> the raw codes the decoder takes."""
         if self.is_identity:
             return style
-        w = weights.float()
-        maps = torch.einsum("nl,lij->nij", w, self.from_style)  # (N, D, D)
-        code = torch.einsum("nij,nj->ni", maps, style.float() - self.centre) + w @ self.label_means
+        w, from_style, means = self._in_use(weights, self.from_style)
+        maps = torch.einsum("nl,lij->nij", w, from_style)  # (N, D, D)
+        code = torch.einsum("nij,nj->ni", maps, style.float() - self.centre) + w @ means
         return code.to(style.dtype)
+
+    def _in_use(self, weights: torch.Tensor, maps: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The weights (N, L'), maps (L', D, D) and means (L', D) of the L' labels the batch
+        uses: a batch mixes one or two labels, a model may know a thousand."""
+        used = torch.nonzero(weights.abs().sum(dim=0)).squeeze(1)
+        return weights.float()[:, used], maps[used], self.label_means[used]
 
     @torch.no_grad()
     def fit(self, codes: np.ndarray, labels: np.ndarray) -> None:
         """Fit the maps to posterior means `codes` (M, D) with label indices (M,) (-1: none)."""
         known = np.asarray(labels) >= 0
         codes, labels = np.asarray(codes, np.float64)[known], np.asarray(labels)[known]
-        count, dim = self.label_means.shape
+        count, dim = self.labels, self.centre.shape[0]
         seen = np.bincount(labels, minlength=count)
         if np.count_nonzero(seen > 1) < 2:  # nothing to tell labels apart by
             self.reset()
@@ -112,17 +129,18 @@ class StyleSpace(nn.Module):
 
     def reset(self) -> None:
         """Back to the identity: styles are the raw codes."""
-        count, dim = self.label_means.shape
-        self._set(np.zeros((count, dim)), np.zeros(dim), np.repeat(np.eye(dim)[None], count, 0),
-                  fitted=False)
+        for name in self.PER_LABEL:
+            own = self._buffers[name]
+            self._buffers[name] = own.new_zeros((0, *own.shape[1:]))
+        self.centre.zero_()
 
-    def _set(self, means: np.ndarray, centre: np.ndarray, to_style: np.ndarray,
-             fitted: bool = True) -> None:
-        for buffer, value in ((self.label_means, means), (self.centre, centre),
-                              (self.to_style, to_style),
-                              (self.from_style, np.linalg.inv(to_style))):
-            buffer.copy_(torch.as_tensor(value, dtype=buffer.dtype, device=buffer.device))
-        self.fitted.fill_(float(fitted))
+    def _set(self, means: np.ndarray, centre: np.ndarray, to_style: np.ndarray) -> None:
+        values = {"label_means": means, "to_style": to_style,
+                  "from_style": np.linalg.inv(to_style)}
+        for name, value in values.items():
+            like = self._buffers[name]
+            self._buffers[name] = torch.as_tensor(value, dtype=like.dtype, device=like.device)
+        self.centre.copy_(torch.as_tensor(centre, dtype=self.centre.dtype))
 
 
 def gaussian_transport(source: np.ndarray, target: np.ndarray) -> np.ndarray:
