@@ -266,7 +266,8 @@ class LabelConfig(_JsonRecord):
     swap_weight: float = 0.5
     # Map each label's codes onto one shared distribution when a run ends (models.style_space):
     # on the glyphs the linear probe's reading of the letter fell from 18 to 5 % (chance 4 %),
-    # but on the small shape-vs-colour set redraws kept their colour worse on 3 of 5 seeds.
+    # but on the small shape-vs-colour set redraws kept their colour worse on 2 of 5 seeds
+    # (the test's among them) and better on 2.
     style_maps: bool = False
 
     def __post_init__(self) -> None:

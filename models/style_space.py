@@ -26,9 +26,9 @@ Before the first fit (and in weight files from before it existed) the maps are t
 
 Opt-in (`LabelConfig.style_maps`). On the glyphs it took that probe from 17.7 to 4.6 % and lifted
 transfer to held-out fonts from 96.8 to 98.9 %, but on the small shape-vs-colour set of the
-tests (label = shape, code = colour) the redraws kept their colour worse on three of five
-training seeds and better on two: where the code's colour is laid out differently for each
-label, matching the labels' spreads moves it (docs/benchmarks.md).
+tests (label = shape, code = colour) the redraws kept their colour worse on two of five
+training seeds (the test's own among them) and better on two: where the code's colour is laid
+out differently for each label, matching the labels' spreads moves it (docs/benchmarks.md).
 """
 
 from __future__ import annotations
