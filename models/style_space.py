@@ -24,7 +24,7 @@ is shrunk towards P by D / n_y (n_y codes of the label); a label without codes k
 identity.
 Before the first fit (and in weight files from before it existed) the maps are the identity.
 
-Opt-in (`LabelConfig.style_maps`). On the glyphs it took that probe from 17.7 to 4.6 % and lifted
+Opt-in (`TrainConfig.style_maps`). On the glyphs it took that probe from 17.7 to 4.6 % and lifted
 transfer to held-out fonts from 96.8 to 98.9 %, but on the small shape-vs-colour set of the
 tests (label = shape, code = colour) the redraws kept their colour worse on two of five
 training seeds (the test's own among them) and better on two: where the code's colour is laid

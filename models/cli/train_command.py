@@ -71,10 +71,14 @@ def add_train(sub) -> None:
                         help="condition on labels: 'folders' = each top-level subfolder is a "
                              "label, 'paths' = each subfolder path is one (nested folders "
                              "apart); images outside subfolders are unlabelled (default none)")
-    parser.add_argument("--style-maps", action="store_true",
-                        help="with --labels: when a run ends, map each label's codes onto one "
-                             "shared distribution, so that no line through the codes reads the "
-                             "label (may move colours in redraws on small folders)")
+    maps = parser.add_mutually_exclusive_group()
+    maps.add_argument("--style-maps", action="store_true", default=None,
+                      help="labelled projects: when a run ends, map each label's codes onto one "
+                           "shared distribution, so that no line through the codes reads the "
+                           "label (may move colours in redraws on small folders; kept by "
+                           "--resume until --no-style-maps)")
+    maps.add_argument("--no-style-maps", action="store_false", dest="style_maps",
+                      help="labelled projects: no style maps (the default)")
     parser.add_argument("--resume", action="store_true",
                         help="continue training an existing project from its last checkpoint "
                              "(its settings stay; --epochs/--minutes then mean more training)")
@@ -97,6 +101,8 @@ def new_project_config(args: argparse.Namespace) -> ProjectConfig:
              for _option, dest, default, _value in KEPT_SETTINGS}
     if args.latent_dim is None:
         given["latent_dim"] = default_latent_dim(args.labels or "none")
+    if args.style_maps and args.labels not in FOLDER_LABEL_SOURCES:
+        raise LatentiaError("--style-maps needs labels (--labels folders or paths)")
     epochs = args.epochs if args.epochs or args.minutes else TrainConfig.epochs
     try:
         ingest = IngestConfig(image_size=given["size"], keep_alpha=given["keep_alpha"],
@@ -107,7 +113,7 @@ def new_project_config(args: argparse.Namespace) -> ProjectConfig:
                             batch_size=given["batch_size"], beta=given["beta"],
                             device=args.device or TrainConfig.device, seed=given["seed"])
         return ProjectConfig(ingest, vae, with_stage_options(train, args),
-                             LabelConfig(args.labels or "none", style_maps=args.style_maps))
+                             LabelConfig(args.labels or "none"))
     except ValueError as exc:
         raise LatentiaError(str(exc)) from exc
 
@@ -129,11 +135,14 @@ def resumed_config(project, args: argparse.Namespace) -> TrainConfig:
 
 
 def with_stage_options(config: TrainConfig, args: argparse.Namespace) -> TrainConfig:
-    """`config` with the prior --prior names and, with --no-sharpen, no sharpen stage."""
+    """`config` with the prior --prior names, the style maps if --style-maps or
+    --no-style-maps is given, and, with --no-sharpen, no sharpen stage."""
     if args.sharpen and args.no_sharpen:
         raise LatentiaError("--sharpen and --no-sharpen contradict each other")
     if args.prior is not None:
         config = config.replace(prior=args.prior)
+    if args.style_maps is not None:
+        config = config.replace(style_maps=args.style_maps)
     return config.replace(sharpen="off") if args.no_sharpen else config
 
 
@@ -159,9 +168,8 @@ def open_or_create(args: argparse.Namespace, config: ProjectConfig | None, conte
         if not args.out.exists():
             raise LatentiaError(f"{args.out} does not exist; drop --resume to create it")
         project = Project.open(args.out)
-        if args.style_maps and not project.config.labels.style_maps:
-            raise LatentiaError(f"{args.out} was made without --style-maps; --resume keeps "
-                                "its settings, so drop --style-maps or train a new project")
+        if args.style_maps and project.config.labels.source == "none":
+            raise LatentiaError(f"{args.out} was made without labels; --style-maps needs them")
         if args.labels is not None and args.labels != project.config.labels.source:
             raise LatentiaError(f"{args.out} was made with labels from "
                                 f"{project.config.labels.source!r}; --resume keeps them, so "

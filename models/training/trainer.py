@@ -62,7 +62,6 @@ class Trainer:
         self.config = config
         self.context = context or DistContext()
         self.labels = _labels_for(data, vae_config)  # None for an unconditional model
-        self.label_config = label_config or LabelConfig()
         self.opt = Optimisation(data, vae_config, config, self.context, label_config)
         self.history: list[dict] = ckpt.load_history(data.project_path)
         self.device_label = describe_device(self.opt.device, self.opt.bf16)
@@ -187,7 +186,7 @@ class Trainer:
         if self.context.is_writer:  # before the checkpoint, which saves the maps
             fit_style_space(self.opt.model, self.opt.ema_model, self.data.images,
                             self.data.train_idx, self.opt.device, self.labels,
-                            self.label_config.style_maps)
+                            self.config.style_maps)
         # a continued run that is stopped is unfinished again, whatever its checkpoint said
         self.state = dataclasses.replace(self.opt.snapshot_state(self.state), finished=not stopped)
         yield self.checkpoint()

@@ -32,6 +32,7 @@ from models.config import (
     IngestConfig,
     LabelConfig,
     ProjectConfig,
+    TrainConfig,
     VAEConfig,
     default_latent_dim,
 )
@@ -140,10 +141,10 @@ class NewProjectDialog(QDialog):
                               fit=str(self.fit_combo.currentData()))
         source = str(self.labels_combo.currentData())
         labelled = source in FOLDER_LABEL_SOURCES
-        labels = LabelConfig(source, style_maps=labelled and self.style_maps_check.isChecked())
+        train = TrainConfig(style_maps=labelled and self.style_maps_check.isChecked())
         vae = VAEConfig(latent_dim=default_latent_dim(source))
-        return NewProjectChoice(self._folder, str(self.project_path()),
-                                ProjectConfig(ingest=ingest, vae=vae, labels=labels))
+        return NewProjectChoice(self._folder, str(self.project_path()), ProjectConfig(
+            ingest=ingest, vae=vae, train=train, labels=LabelConfig(source)))
 
     def _update_style_maps(self, *_: object) -> None:
         self.style_maps_check.setEnabled(self.labels_combo.currentData() in FOLDER_LABEL_SOURCES)

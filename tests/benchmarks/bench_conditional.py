@@ -84,12 +84,12 @@ def train(args: argparse.Namespace, folder: Path) -> tuple[Project, dict]:
     path = args.work / "glyphs.latentia"
     if args.reuse and path.exists():
         return Project.open(path), json.loads((args.work / "training.json").read_text())
-    config = ProjectConfig(train=TrainConfig(epochs=1, seed=args.seed),
+    config = ProjectConfig(train=TrainConfig(epochs=1, seed=args.seed,
+                                             style_maps=args.style_maps),
                            vae=VAEConfig(latent_dim=args.latent_dim),
                            labels=LabelConfig("folders", adversary_weight=args.adversary,
                                               mean_matching_weight=args.means,
-                                              swap_weight=args.swap,
-                                              style_maps=args.style_maps))
+                                              swap_weight=args.swap))
     project = Project.create(path, folder, config)
     per_epoch = len(project.cache.split(0.08)[0]) // config.train.batch_size
     epochs = max(1, round(args.steps / per_epoch))

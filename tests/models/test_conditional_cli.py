@@ -94,17 +94,22 @@ def test_export_blends_labels_with_contrast(labelled_project, capsys, tmp_path):
     assert np.allclose(weights, [[-0.5, 1.5, 0.0], [-0.5, 0.75, 0.75], [-0.5, 0.0, 1.5]])
 
 
-def test_train_with_style_maps_keeps_the_choice_and_fits_the_maps(labelled_folder, tmp_path):
+def test_style_maps_are_kept_by_resume_until_switched_off(labelled_folder, tmp_path):
     from models.project import Project
+
+    def maps_of(path):
+        project = Project.open(path)
+        return project.config.train.style_maps, not project._model().model.style_space.is_identity
 
     out = train_cli(labelled_folder, tmp_path / "maps.latentia", 1, "--labels", "folders",
                     "--style-maps")
-    project = Project.open(out)
-    assert project.config.labels.style_maps
-    assert not project._model().model.style_space.is_identity
-    plain = Project.open(train_cli(labelled_folder, tmp_path / "plain.latentia", 1, "--labels",
-                                   "folders"))
-    assert plain._model().model.style_space.is_identity
+    assert maps_of(out) == (True, True)
+    train_cli(labelled_folder, out, 1, "--resume")
+    assert maps_of(out) == (True, True)
+    train_cli(labelled_folder, out, 1, "--resume", "--no-style-maps")
+    assert maps_of(out) == (False, False)
+    train_cli(labelled_folder, out, 1, "--resume", "--style-maps")
+    assert maps_of(out) == (True, True)
 
 
 @pytest.mark.parametrize("args, message", [
@@ -118,9 +123,11 @@ def test_train_with_style_maps_keeps_the_choice_and_fits_the_maps(labelled_folde
     (["train", "{folder}", "--out", "{labelled}", "--resume", "--labels", "paths", *TINY],
      "--resume keeps them"),
     (["train", "{folder}", "--out", "{tmp}/n.latentia", "--style-maps", *TINY],
-     "style maps need labels"),
-    (["train", "{folder}", "--out", "{labelled}", "--resume", "--style-maps", *TINY],
-     "made without --style-maps"),
+     "--style-maps needs labels"),
+    (["train", "{folder}", "--out", "{unlabelled}", "--resume", "--style-maps"],
+     "made without labels; --style-maps needs them"),
+    (["train", "{folder}", "--out", "{tmp}/n.latentia", "--style-maps", "--no-style-maps",
+      "--labels", "folders", *TINY], "not allowed with argument"),
 ])
 def test_label_mistakes_are_one_clear_line(args, message, labelled_project, labelled_folder,
                                            tmp_path, capsys, unlabelled_project):

@@ -137,7 +137,7 @@ def test_the_maps_are_saved_with_the_weights_and_older_weights_load_as_the_ident
 def mapped(tmp_path_factory) -> Project:
     root = tmp_path_factory.mktemp("style-maps")
     config = labelled_config(epochs=8)
-    config = config.replace(labels=config.labels.replace(style_maps=True))
+    config = config.replace(train=config.train.replace(style_maps=True))
     project = Project.create(root / "maps.latentia", make_labelled_folder(root / "shapes"),
                              config)
     list(project.trainer().run())
@@ -145,7 +145,7 @@ def mapped(tmp_path_factory) -> Project:
 
 
 def test_a_run_with_style_maps_fits_them_and_the_app_sees_styles(mapped, tmp_path):
-    assert Project.open(mapped.path).config.labels.style_maps
+    assert Project.open(mapped.path).config.train.style_maps
     rows = np.flatnonzero(mapped.labels.rows >= 0)
     pixels = np.asarray(mapped.images()[rows], np.float32).transpose(0, 3, 1, 2) / 255.0
     styles, _ = mapped.encode(pixels, mapped.labels.rows[rows])
@@ -163,8 +163,6 @@ def test_a_run_with_style_maps_fits_them_and_the_app_sees_styles(mapped, tmp_pat
 def test_a_continued_run_without_style_maps_goes_back_to_the_identity(mapped):
     project = Project.open(mapped.path)
     assert not project._model().model.style_space.is_identity
-    project.config = project.config.replace(
-        labels=project.config.labels.replace(style_maps=False))
-    list(project.trainer(project.config.train.replace(epochs=project.config.train.epochs + 1))
-         .run())
+    more = project.config.train.replace(epochs=project.config.train.epochs + 1, style_maps=False)
+    list(project.trainer(more).run())
     assert Project.open(mapped.path)._model().model.style_space.is_identity

@@ -243,24 +243,25 @@ def test_the_train_form_conditions_a_new_project_on_its_folders(qtbot):
     assert form.labels.findData("manual") < 0
 
 
-def test_label_free_styles_are_offered_with_labels_and_fixed_with_them(qtbot):
+def test_label_free_styles_are_offered_for_any_run_of_a_labelled_model(qtbot):
     from studio.panels.train.settings_form import TrainSettingsForm
 
     form = TrainSettingsForm()
     qtbot.addWidget(form)
     assert not form.style_maps.isEnabled()  # no labels chosen
     form.labels.setCurrentIndex(form.labels.findData("folders"))
-    assert form.style_maps.isEnabled()
+    assert form.style_maps.isEnabled() and not form.train_config().style_maps
     with qtbot.waitSignal(form.sig_settings_changed):
         form.style_maps.setChecked(True)
-    assert form.project_config().labels == LabelConfig("folders", style_maps=True)
+    assert form.train_config().style_maps
     form.labels.setCurrentIndex(form.labels.findData("none"))
-    assert not form.style_maps.isEnabled() and form.project_config().labels == LabelConfig()
-    created = form.project_config().with_labels(LabelConfig("folders", NAMES, style_maps=True))
-    form.load_project_config(created)
-    form.set_project_locked(True)
-    assert form.style_maps.isChecked() and not form.style_maps.isEnabled()
-    assert form.project_config() == created
+    assert not form.style_maps.isEnabled() and not form.train_config().style_maps
+    labelled = form.project_config().with_labels(LabelConfig("manual", NAMES))
+    form.load_project_config(labelled.replace(train=labelled.train.replace(style_maps=True)))
+    form.set_project_locked(True)  # the labels are fixed; the maps are fitted after each run
+    assert form.style_maps.isChecked() and form.style_maps.isEnabled()
+    form.style_maps.setChecked(False)
+    assert not form.train_config().style_maps
 
 
 def test_choosing_labels_makes_a_new_projects_code_the_style_size(qtbot):

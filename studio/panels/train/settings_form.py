@@ -228,15 +228,14 @@ class TrainSettingsForm(QWidget):
             beta=self.beta.value(), augment=str(self.augment.currentData()),
             device=str(self.device.currentData()), seed=self.seed.value(),
             batch_size=self.batch_size.value(), learning_rate=self.learning_rate.value(),
-            free_bits=self.free_bits.value(), kl_warmup_steps=self.kl_warmup.value())
+            free_bits=self.free_bits.value(), kl_warmup_steps=self.kl_warmup.value(),
+            style_maps=self.style_maps.isChecked() and self._labelled())
 
     def label_config(self) -> LabelConfig:
         """A project's own labels once it has them; else where a new project reads them."""
         if self._base.labels.names:
             return self._base.labels
-        source = str(self.labels.currentData())
-        return self._base.labels.replace(source=source, names=(), style_maps=(
-            self.style_maps.isChecked() and source in FOLDER_LABEL_SOURCES))
+        return self._base.labels.replace(source=str(self.labels.currentData()), names=())
 
     def project_config(self) -> ProjectConfig:
         return ProjectConfig(ingest=self.ingest_config(), vae=self.vae_config(),
@@ -269,7 +268,7 @@ class TrainSettingsForm(QWidget):
         elif config.labels.source != MANUAL_LABELS[1] and manual >= 0:
             self.labels.removeItem(manual)
         _select(self.labels, config.labels.source)
-        self.style_maps.setChecked(config.labels.style_maps)
+        self.style_maps.setChecked(config.train.style_maps)
         by_minutes = train.minutes is not None
         _select(self.length_mode, "minutes" if by_minutes else "epochs")
         self._minutes = round(train.minutes) if by_minutes else self._minutes
@@ -291,7 +290,6 @@ class TrainSettingsForm(QWidget):
         self.latent_dim.setEnabled(not locked)
         self.labels.setEnabled(not locked)
         self._locked_note.setVisible(locked)
-        self._update_enabled()
 
     def set_training_locked(self, locked: bool) -> None:
         """While training runs nothing can change."""
@@ -320,6 +318,9 @@ class TrainSettingsForm(QWidget):
         self._update_enabled()
         self.sig_settings_changed.emit()
 
+    def _labelled(self) -> bool:
+        return self.labels.currentData() != "none"
+
     def _on_length_mode_changed(self, *_: object) -> None:
         by_minutes = self.length_mode.currentData() == "minutes"
         self.length.blockSignals(True)
@@ -330,7 +331,6 @@ class TrainSettingsForm(QWidget):
 
     def _update_enabled(self) -> None:
         self.background.setEnabled(not self.keep_alpha.isChecked())
-        labelled = self.labels.currentData() in FOLDER_LABEL_SOURCES
-        self.style_maps.setEnabled(self.labels.isEnabled() and labelled)  # fixed with labels
+        self.style_maps.setEnabled(self._labelled())  # for any run of a labelled model
         by_minutes = self.length_mode.currentData() == "minutes"
         self.length.setSuffix(" min" if by_minutes else " epochs")
