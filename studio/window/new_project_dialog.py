@@ -37,7 +37,7 @@ from models.config import (
     default_latent_dim,
 )
 from models.project_files import PROJECT_SUFFIX, free_project_path
-from studio.panels.train.settings_form import LABEL_CHOICES, STYLE_MAPS_TIP
+from studio.panels.train.form_widgets import LABEL_CHOICES, STYLE_MAPS_TIP
 from studio.settings import Settings
 
 SIZE_NOTES = {32: "fastest, icons and tiny sprites", 64: "recommended, trains quickly on a CPU",

@@ -10,12 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,51 +29,22 @@ from models.config import (
     VAEConfig,
 )
 from studio.panels.train.beta_control import BetaControl
+from studio.panels.train.form_widgets import (
+    AUGMENT_CHOICES,
+    DEFAULT_MINUTES,
+    DEVICE_CHOICES,
+    FIT_CHOICES,
+    LABEL_CHOICES,
+    LENGTH_CHOICES,
+    MANUAL_LABELS,
+    STYLE_MAPS_TIP,
+    group_form,
+    make_combo,
+    make_spin,
+    select_data,
+)
 from studio.widgets.collapsible import CollapsibleSection
 from studio.widgets.color_button import ColorButton
-
-FIT_CHOICES = (("Crop to square (centre)", "crop"), ("Pad to square", "pad"))
-AUGMENT_CHOICES = (("Auto (small folders only)", "auto"), ("On", "on"), ("Off", "off"))
-DEVICE_CHOICES = (("Auto (best available)", "auto"), ("CPU", "cpu"),
-                  ("NVIDIA GPU (CUDA)", "cuda"), ("Apple GPU (MPS)", "mps"))
-LENGTH_CHOICES = (("Epochs", "epochs"), ("Minutes", "minutes"))
-LABEL_CHOICES = (("No labels", "none"), ("Each subfolder is a label", "folders"),
-                 ("Each subfolder path is a label", "paths"))
-STYLE_MAPS_TIP = ("When training ends, move each label's codes onto one shared spread, so that "
-                  "the style holds nothing of the label: cleaner redraws and samples with many "
-                  "images per label (fonts); on small folders redraws may shift colours.")
-MANUAL_LABELS = ("Labels named on the Map", "manual")  # shown for such a project only
-DEFAULT_MINUTES = 30
-
-
-def _combo(choices: tuple[tuple[str, object], ...], tooltip: str) -> QComboBox:
-    combo = QComboBox()
-    for label, value in choices:
-        combo.addItem(label, value)
-    combo.setToolTip(tooltip)
-    return combo
-
-
-def _select(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
-    if index >= 0:
-        combo.setCurrentIndex(index)
-
-
-def _spin(low: int, high: int, value: int, tooltip: str, step: int = 1) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(low, high)
-    spin.setSingleStep(step)
-    spin.setValue(value)
-    spin.setToolTip(tooltip)
-    return spin
-
-
-def _form(box: QGroupBox) -> QFormLayout:
-    form = QFormLayout(box)
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    return form
 
 
 class TrainSettingsForm(QWidget):
@@ -109,11 +78,11 @@ class TrainSettingsForm(QWidget):
     # --- building ---------------------------------------------------------------------------
     def _build_images_group(self) -> QGroupBox:
         box = QGroupBox("Images")
-        form = _form(box)
-        self.resolution = _combo(tuple((f"{s} × {s} px", s) for s in RESOLUTION_PRESETS),
+        form = group_form(box)
+        self.resolution = make_combo(tuple((f"{s} × {s} px", s) for s in RESOLUTION_PRESETS),
                                  "Size of the square images the model learns. Larger images "
                                  "show more detail but train roughly 4× slower per step up.")
-        self.fit = _combo(FIT_CHOICES, "Crop keeps the subject large; pad keeps the whole "
+        self.fit = make_combo(FIT_CHOICES, "Crop keeps the subject large; pad keeps the whole "
                                        "picture and fills the sides with the background colour.")
         self.background = ColorButton(title="Background under transparent areas")
         self.background.setToolTip("Colour under transparent areas and padding (used when "
@@ -129,14 +98,14 @@ class TrainSettingsForm(QWidget):
 
     def _build_model_group(self) -> QGroupBox:
         box = QGroupBox("Model")
-        form = _form(box)
-        self.latent_dim = _spin(2, 1024, VAEConfig.latent_dim,
+        form = group_form(box)
+        self.latent_dim = make_spin(2, 1024, VAEConfig.latent_dim,
                                 "Numbers the model uses to describe one image. More can "
                                 "capture more variety but need more images to fill. With "
                                 f"labels the code holds only the style: {LABELLED_LATENT_DIM} "
                                 "by default.", 16)
         form.addRow("Latent size", self.latent_dim)
-        self.labels = _combo(LABEL_CHOICES, "Condition on labels: the model then draws any "
+        self.labels = make_combo(LABEL_CHOICES, "Condition on labels: the model then draws any "
                              "image as any label (style transfer). Subfolders name the labels "
                              "(nested ones by the top folder or by their whole path); images "
                              "outside them are unlabelled. Fewer than two subfolders: no labels. "
@@ -150,16 +119,16 @@ class TrainSettingsForm(QWidget):
 
     def _build_training_group(self) -> QGroupBox:
         box = QGroupBox("Training")
-        form = _form(box)
-        self.length_mode = _combo(LENGTH_CHOICES, "Train for a number of passes over the "
+        form = group_form(box)
+        self.length_mode = make_combo(LENGTH_CHOICES, "Train for a number of passes over the "
                                                   "images (epochs) or for a time budget.")
-        self.length = _spin(1, 100_000, self._epochs, "How long to train.")
+        self.length = make_spin(1, 100_000, self._epochs, "How long to train.")
         self.beta = BetaControl()
-        self.augment = _combo(AUGMENT_CHOICES, "Random flips and small shifts make a small "
+        self.augment = make_combo(AUGMENT_CHOICES, "Random flips and small shifts make a small "
                               "folder go further. Auto uses them under 5,000 images.")
-        self.device = _combo(DEVICE_CHOICES, "Where training runs. Auto picks a CUDA or Apple "
+        self.device = make_combo(DEVICE_CHOICES, "Where training runs. Auto picks a CUDA or Apple "
                                              "GPU when there is one, otherwise the CPU.")
-        self.seed = _spin(0, 2**31 - 1, 0, "Same seed + same settings = the same model.")
+        self.seed = make_spin(0, 2**31 - 1, 0, "Same seed + same settings = the same model.")
         form.addRow("Train by", self.length_mode)
         form.addRow("Length", self.length)
         form.addRow(QLabel("Quality vs variety (β)"))
@@ -173,7 +142,7 @@ class TrainSettingsForm(QWidget):
         content = QWidget()
         form = QFormLayout(content)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.batch_size = _spin(1, 1024, 32, "Images per step. Small batches suit CPUs.")
+        self.batch_size = make_spin(1, 1024, 32, "Images per step. Small batches suit CPUs.")
         self.learning_rate = QDoubleSpinBox()
         self.learning_rate.setDecimals(5)
         self.learning_rate.setRange(1e-5, 1e-1)
@@ -185,7 +154,7 @@ class TrainSettingsForm(QWidget):
         self.free_bits.setToolTip("Nats per latent dimension that are not penalised (0 = off). "
                                   "A small value such as 0.1 prevents posterior collapse "
                                   "(Kingma et al. 2016).")
-        self.kl_warmup = _spin(0, 1_000_000, 1000, "Steps over which the KL weight ramps up "
+        self.kl_warmup = make_spin(0, 1_000_000, 1000, "Steps over which the KL weight ramps up "
                                "from 0, which avoids collapse early in training.", 100)
         form.addRow("Batch size", self.batch_size)
         form.addRow("Learning rate", self.learning_rate)
@@ -257,8 +226,8 @@ class TrainSettingsForm(QWidget):
 
     def _show_config(self, config: ProjectConfig) -> None:
         ingest, vae, train = config.ingest, config.vae, config.train
-        _select(self.resolution, ingest.image_size)
-        _select(self.fit, ingest.fit)
+        select_data(self.resolution, ingest.image_size)
+        select_data(self.fit, ingest.fit)
         self.background.set_color(ingest.background)
         self.keep_alpha.setChecked(ingest.keep_alpha)
         self.latent_dim.setValue(vae.latent_dim)
@@ -267,16 +236,16 @@ class TrainSettingsForm(QWidget):
             self.labels.addItem(*MANUAL_LABELS)
         elif config.labels.source != MANUAL_LABELS[1] and manual >= 0:
             self.labels.removeItem(manual)
-        _select(self.labels, config.labels.source)
+        select_data(self.labels, config.labels.source)
         self.style_maps.setChecked(config.train.style_maps)
         by_minutes = train.minutes is not None
-        _select(self.length_mode, "minutes" if by_minutes else "epochs")
+        select_data(self.length_mode, "minutes" if by_minutes else "epochs")
         self._minutes = round(train.minutes) if by_minutes else self._minutes
         self._epochs = train.epochs if train.epochs is not None else self._epochs
         self.length.setValue(self._minutes if by_minutes else self._epochs)
         self.beta.set_value(train.beta)
-        _select(self.augment, train.augment)
-        _select(self.device, train.device)
+        select_data(self.augment, train.augment)
+        select_data(self.device, train.device)
         self.seed.setValue(train.seed)
         self.batch_size.setValue(train.batch_size)
         self.learning_rate.setValue(train.learning_rate)
