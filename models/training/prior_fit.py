@@ -50,13 +50,12 @@ def fit_style_space(model: VAE, average: VAE, images: np.ndarray, indices: np.nd
     averaging them in keeps them."""
     if not average.conditional or labels is None:
         return
-    if not enabled:
+    if enabled:
+        rows = np.sort(spread(indices, LEARNED_IMAGES))
+        means, _ = encode_posteriors(average, images, rows, device, labels, raw=True)
+        average.style_space.fit(means, np.asarray(labels)[rows])
+    else:
         average.style_space.reset()
-        model.style_space.reset()
-        return
-    rows = np.sort(spread(indices, LEARNED_IMAGES))
-    means, _ = encode_posteriors(average, images, rows, device, labels, raw=True)
-    average.style_space.fit(means, np.asarray(labels)[rows])
     model.style_space.load_state_dict(average.style_space.state_dict())
 
 

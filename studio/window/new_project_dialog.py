@@ -37,7 +37,7 @@ from models.config import (
     default_latent_dim,
 )
 from models.project_files import PROJECT_SUFFIX, free_project_path
-from studio.panels.train.form_widgets import LABEL_CHOICES, STYLE_MAPS_TIP
+from studio.panels.train.form_widgets import LABEL_CHOICES, STYLE_MAPS_TIP, make_combo
 from studio.settings import Settings
 
 SIZE_NOTES = {32: "fastest, icons and tiny sprites", 64: "recommended, trains quickly on a CPU",
@@ -83,15 +83,12 @@ class NewProjectDialog(QDialog):
             settings.get("projects/fit"))))
         self.alpha_check = QCheckBox("Keep transparency (RGBA)")
         self.alpha_check.setToolTip("Off: transparent areas become white, like paper.")
-        self.labels_combo = QComboBox()
-        for text, source in LABEL_CHOICES:
-            self.labels_combo.addItem(text, source)
         subfolders = _subfolder_count(folder)
-        self.labels_combo.setEnabled(subfolders >= 2)
-        self.labels_combo.setToolTip(
+        self.labels_combo = make_combo(LABEL_CHOICES, (
             "Condition on labels: the model can then draw any image as any label (style "
             "transfer). Nested subfolders count by their top folder or by their whole path."
-            if subfolders >= 2 else "Labels come from subfolders; this folder has fewer than two.")
+            if subfolders >= 2 else "Labels come from subfolders; this folder has fewer than two."))
+        self.labels_combo.setEnabled(subfolders >= 2)
         self.style_maps_check = QCheckBox("Label-free styles")
         self.style_maps_check.setToolTip(STYLE_MAPS_TIP)
         self.path_label = QLabel()
