@@ -20,15 +20,15 @@ and a style s is decoded under label t from h = m_t + T_t^-1 (s - c): a redraw l
 label t's own codes lie. The style s is what the app, the map, the sampling prior and style
 transfer see; training works on h and never on s. Label weights that are not one-hot (an
 unlabelled image's predicted label, a blend, a label contrast) mix the maps linearly. Each S_y
-is shrunk towards P by D / n_y (n_y codes of the label); a label without codes keeps the
-identity.
+is shrunk towards P by D / n_y (n_y codes of the label); a label with fewer codes than the
+code has dimensions has no spread of its own to map and keeps the identity (its styles are
+its codes): mapped, a category of two icons drew noise, the shared spread laid around them.
 Before the first fit (and in weight files from before it existed) the maps are the identity.
 
-Opt-in (`TrainConfig.style_maps`). On the glyphs it took that probe from 17.7 to 4.6 % and lifted
-transfer to held-out fonts from 96.8 to 98.9 %, but on the small shape-vs-colour set of the
-tests (label = shape, code = colour) the redraws kept their colour worse on two of five
-training seeds (the test's own among them) and better on two: where the code's colour is laid
-out differently for each label, matching the labels' spreads moves it (docs/benchmarks.md).
+On by default (`TrainConfig.style_maps`). On the glyphs it took that probe from 17.7 to 4.6 %
+and lifted transfer to held-out fonts from 96.8 to 98.9 %; on the small shape-vs-colour set of
+the tests (label = shape, code = colour) redraws kept their colour as often as without it over
+ten training seeds, better on some and worse on others (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ class StyleSpace(nn.Module):
         codes, labels = np.asarray(codes, np.float64)[known], np.asarray(labels)[known]
         count, dim = self.labels, self.centre.shape[0]
         seen = np.bincount(labels, minlength=count)
-        if np.count_nonzero(seen > 1) < 2:  # nothing to tell labels apart by
+        mapped = seen >= max(dim, 2)  # fewer codes than dimensions: no spread of its own
+        if np.count_nonzero(mapped) < 2:  # nothing to tell labels apart by
             self.reset()
             return
         sums = np.zeros((count, dim))
@@ -117,10 +118,10 @@ class StyleSpace(nn.Module):
         means = sums / np.maximum(seen, 1)[:, None]  # (L, D)
         within = codes - means[labels]
         pooled = _ridged(within.T @ within / len(codes))
-        centre = means[seen > 0].mean(axis=0)
-        means[seen == 0] = centre  # a label without codes: its styles are its codes
+        centre = means[mapped].mean(axis=0)
+        means[~mapped] = centre  # a label with too few codes: its styles are its codes
         to_style = np.repeat(np.eye(dim)[None], count, axis=0)
-        for label in np.flatnonzero(seen > 1):
+        for label in np.flatnonzero(mapped):
             rows = within[labels == label]
             shrink = min(1.0, dim / len(rows))  # few codes: mostly the pooled covariance
             own = (1 - shrink) * rows.T @ rows / len(rows) + shrink * pooled

@@ -97,14 +97,17 @@ def test_label_weights_mix_the_maps_linearly():
     assert torch.allclose(half, (first + second) / 2, atol=1e-5)
 
 
-def test_labels_without_enough_codes_keep_the_identity_and_nothing_is_nan():
+def test_labels_with_fewer_codes_than_dimensions_keep_the_identity_and_nothing_is_nan():
     codes, labels = labelled_codes()
-    keep = (labels != 2) & ((labels != 3) | (np.arange(len(labels)) % PER_LABEL == 0))
+    keep = (labels != 2) & ((labels != 3) | (np.arange(len(labels)) % PER_LABEL < DIM - 1))
     space = StyleSpace(LABELS, DIM)
-    space.fit(codes[keep], labels[keep])  # label 2: no codes, label 3: one code
+    space.fit(codes[keep], labels[keep])  # label 2: no codes, label 3: DIM - 1 codes
     assert torch.isfinite(space.to_style).all() and torch.isfinite(space.from_style).all()
-    assert torch.allclose(space.to_style[2], torch.eye(DIM))
-    assert torch.allclose(space.to_style[3], torch.eye(DIM))
+    for label in (2, 3):  # their styles are their codes
+        assert torch.allclose(space.to_style[label], torch.eye(DIM))
+        style = torch.randn(3, DIM)
+        assert torch.allclose(space.codes(style, one_hot(np.full(3, label))), style, atol=1e-5)
+    assert not torch.allclose(space.to_style[0], torch.eye(DIM), atol=0.05)
     lonely = StyleSpace(LABELS, DIM)
     lonely.fit(codes[labels == 0], labels[labels == 0])  # one label: nothing to tell apart
     assert lonely.is_identity
