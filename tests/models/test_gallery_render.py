@@ -123,8 +123,10 @@ def test_remix_finds_the_codes_of_an_exported_still(project, morph, tmp_path):
     match = locate_remix(project, target)
     assert match.origin == "provenance" and match.matches_model
     np.testing.assert_allclose(match.latents, morph.item.latents[:1])
-    np.testing.assert_array_equal(to_uint8_images(project.decode(np.array(match.latents))),
-                                  morph.frames[:1])
+    # one frame decoded alone against the first of seven decoded together: some CPUs' kernels
+    # round a batch of one differently in the last bit, which can move a pixel by one level
+    alone = to_uint8_images(project.decode(np.array(match.latents))).astype(int)
+    np.testing.assert_allclose(alone, morph.frames[:1].astype(int), atol=1, rtol=0)
 
 
 def test_export_request_options_beyond_the_cli(project, morph, tmp_path):
