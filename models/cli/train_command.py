@@ -75,10 +75,10 @@ def add_train(sub) -> None:
     maps.add_argument("--style-maps", action="store_true", default=None,
                       help="labelled projects: when a run ends, map each label's codes onto one "
                            "shared distribution, so that no line through the codes reads the "
-                           "label (may move colours in redraws on small folders; kept by "
-                           "--resume until --no-style-maps)")
+                           "label (the default; kept by --resume until --no-style-maps)")
     maps.add_argument("--no-style-maps", action="store_false", dest="style_maps",
-                      help="labelled projects: no style maps (the default)")
+                      help="labelled projects: no style maps, the codes as the encoder gives "
+                           "them")
     parser.add_argument("--resume", action="store_true",
                         help="continue training an existing project from its last checkpoint "
                              "(its settings stay; --epochs/--minutes then mean more training)")

@@ -91,6 +91,7 @@ class NewProjectDialog(QDialog):
         self.labels_combo.setEnabled(subfolders >= 2)
         self.style_maps_check = QCheckBox("Label-free styles")
         self.style_maps_check.setToolTip(STYLE_MAPS_TIP)
+        self.style_maps_check.setChecked(TrainConfig.style_maps)
         self.path_label = QLabel()
         self.path_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -137,8 +138,7 @@ class NewProjectDialog(QDialog):
                               keep_alpha=self.alpha_check.isChecked(),
                               fit=str(self.fit_combo.currentData()))
         source = str(self.labels_combo.currentData())
-        labelled = source in FOLDER_LABEL_SOURCES
-        train = TrainConfig(style_maps=labelled and self.style_maps_check.isChecked())
+        train = TrainConfig(style_maps=self.style_maps_check.isChecked())  # ignored unlabelled
         vae = VAEConfig(latent_dim=default_latent_dim(source))
         return NewProjectChoice(self._folder, str(self.project_path()), ProjectConfig(
             ingest=ingest, vae=vae, train=train, labels=LabelConfig(source)))

@@ -262,7 +262,8 @@ def main() -> None:
     parser.add_argument("--adversary", type=float, default=LabelConfig.adversary_weight)
     parser.add_argument("--means", type=float, default=LabelConfig.mean_matching_weight)
     parser.add_argument("--swap", type=float, default=LabelConfig.swap_weight)
-    parser.add_argument("--style-maps", action="store_true",
+    parser.add_argument("--style-maps", action=argparse.BooleanOptionalAction,
+                        default=TrainConfig.style_maps,
                         help="map each label's codes onto one distribution (models.style_space)")
     parser.add_argument("--contrast", type=float, nargs="*", default=[0.5],
                         help="label contrasts to measure transfer at besides the default")

@@ -44,14 +44,24 @@ def labelled_config(epochs: int = 90, source: str = "folders") -> ProjectConfig:
         labels=LabelConfig(source))
 
 
+# Which colour of a square is "the same" as which colour of a triangle is nothing the images
+# say (no image pairs them): the shared encoder's features suggest it, and a training seed
+# either finds one colour layout for all three shapes or bends it per shape. About 3 seeds of
+# 10 find it, with or without the style maps (docs/benchmarks.md, "the shape-vs-colour set");
+# 1 is the first seed at which both do, so the test sees either path break.
+COLOUR_SEED = 1
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory) -> Project:
     root = tmp_path_factory.mktemp("labelled")
     folder = make_labelled_folder(root / "shapes")
+    config = labelled_config()
+    config = config.replace(train=config.train.replace(seed=COLOUR_SEED))
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        project = Project.create(root / "shapes.latentia", folder, labelled_config())
+        project = Project.create(root / "shapes.latentia", folder, config)
         list(project.trainer().run())
     finally:
         torch.set_num_threads(previous)

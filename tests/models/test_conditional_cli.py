@@ -101,9 +101,8 @@ def test_style_maps_are_kept_by_resume_until_switched_off(labelled_folder, tmp_p
         project = Project.open(path)
         return project.config.train.style_maps, not project._model().model.style_space.is_identity
 
-    out = train_cli(labelled_folder, tmp_path / "maps.latentia", 1, "--labels", "folders",
-                    "--style-maps")
-    assert maps_of(out) == (True, True)
+    out = train_cli(labelled_folder, tmp_path / "maps.latentia", 1, "--labels", "folders")
+    assert maps_of(out) == (True, True)  # on by default
     train_cli(labelled_folder, out, 1, "--resume")
     assert maps_of(out) == (True, True)
     train_cli(labelled_folder, out, 1, "--resume", "--no-style-maps")

@@ -98,9 +98,9 @@ def test_new_project_dialog_offers_labels_for_a_folder_of_subfolders(qtbot, sett
     config = dialog.choice().config
     assert config.labels.source == "paths" and config.vae.labels == 0  # read at creation
     assert config.vae.latent_dim == LABELLED_LATENT_DIM  # the code holds only the style
-    assert dialog.style_maps_check.isEnabled() and not config.train.style_maps
-    dialog.style_maps_check.setChecked(True)
-    assert dialog.choice().config.train.style_maps
+    assert dialog.style_maps_check.isEnabled() and config.train.style_maps  # on by default
+    dialog.style_maps_check.setChecked(False)
+    assert not dialog.choice().config.train.style_maps
     dialog.labels_combo.setCurrentIndex(dialog.labels_combo.findData("none"))
     assert not dialog.style_maps_check.isEnabled()
     assert dialog.choice().config.labels == LabelConfig()

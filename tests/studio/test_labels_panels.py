@@ -250,12 +250,13 @@ def test_label_free_styles_are_offered_for_any_run_of_a_labelled_model(qtbot):
     qtbot.addWidget(form)
     assert not form.style_maps.isEnabled()  # no labels chosen
     form.labels.setCurrentIndex(form.labels.findData("folders"))
-    assert form.style_maps.isEnabled() and not form.train_config().style_maps
+    assert form.style_maps.isEnabled() and form.train_config().style_maps  # on by default
     with qtbot.waitSignal(form.sig_settings_changed):
-        form.style_maps.setChecked(True)
-    assert form.train_config().style_maps
+        form.style_maps.setChecked(False)
+    assert not form.train_config().style_maps
     form.labels.setCurrentIndex(form.labels.findData("none"))
-    assert not form.style_maps.isEnabled() and not form.train_config().style_maps
+    assert not form.style_maps.isEnabled()  # kept as set (and ignored without labels)
+    assert not form.train_config().style_maps
     labelled = form.project_config().with_labels(LabelConfig("manual", NAMES))
     form.load_project_config(labelled.replace(train=labelled.train.replace(style_maps=True)))
     form.set_project_locked(True)  # the labels are fixed; the maps are fitted after each run

@@ -13,8 +13,8 @@ LENGTH_CHOICES = (("Epochs", "epochs"), ("Minutes", "minutes"))
 LABEL_CHOICES = (("No labels", "none"), ("Each subfolder is a label", "folders"),
                  ("Each subfolder path is a label", "paths"))
 STYLE_MAPS_TIP = ("When training ends, move each label's codes onto one shared spread, so that "
-                  "the style holds nothing of the label: cleaner redraws and samples with many "
-                  "images per label (fonts); on small folders redraws may shift colours.")
+                  "the style holds nothing of the label: cleaner redraws and samples. A label "
+                  "with fewer images than the latent size keeps its codes as they are.")
 MANUAL_LABELS = ("Labels named on the Map", "manual")  # shown for such a project only
 DEFAULT_MINUTES = 30
 

@@ -114,6 +114,7 @@ class TrainSettingsForm(QWidget):
         form.addRow("Labels", self.labels)
         self.style_maps = QCheckBox("Label-free styles")
         self.style_maps.setToolTip(STYLE_MAPS_TIP)
+        self.style_maps.setChecked(TrainConfig.style_maps)
         form.addRow(self.style_maps)
         return box
 
@@ -198,7 +199,7 @@ class TrainSettingsForm(QWidget):
             device=str(self.device.currentData()), seed=self.seed.value(),
             batch_size=self.batch_size.value(), learning_rate=self.learning_rate.value(),
             free_bits=self.free_bits.value(), kl_warmup_steps=self.kl_warmup.value(),
-            style_maps=self.style_maps.isChecked() and self._labelled())
+            style_maps=self.style_maps.isChecked())  # kept, and ignored, without labels
 
     def label_config(self) -> LabelConfig:
         """A project's own labels once it has them; else where a new project reads them."""
