@@ -37,7 +37,7 @@ from models.config import (
     default_latent_dim,
 )
 from models.project_files import PROJECT_SUFFIX, free_project_path
-from studio.panels.train.form_widgets import LABEL_CHOICES, STYLE_MAPS_TIP, make_combo
+from studio.panels.train.form_widgets import LABEL_CHOICES, make_combo, make_style_maps_check
 from studio.settings import Settings
 
 SIZE_NOTES = {32: "fastest, icons and tiny sprites", 64: "recommended, trains quickly on a CPU",
@@ -89,9 +89,7 @@ class NewProjectDialog(QDialog):
             "transfer). Nested subfolders count by their top folder or by their whole path."
             if subfolders >= 2 else "Labels come from subfolders; this folder has fewer than two."))
         self.labels_combo.setEnabled(subfolders >= 2)
-        self.style_maps_check = QCheckBox("Label-free styles")
-        self.style_maps_check.setToolTip(STYLE_MAPS_TIP)
-        self.style_maps_check.setChecked(TrainConfig.style_maps)
+        self.style_maps_check = make_style_maps_check()
         self.path_label = QLabel()
         self.path_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

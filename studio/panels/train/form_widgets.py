@@ -3,7 +3,9 @@ dialog): what each combo offers, and spin boxes, combos and form layouts built a
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QSpinBox
+
+from models.config import TrainConfig
 
 FIT_CHOICES = (("Crop to square (centre)", "crop"), ("Pad to square", "pad"))
 AUGMENT_CHOICES = (("Auto (small folders only)", "auto"), ("On", "on"), ("Off", "off"))
@@ -25,6 +27,14 @@ def make_combo(choices: tuple[tuple[str, object], ...], tooltip: str) -> QComboB
         combo.addItem(label, value)
     combo.setToolTip(tooltip)
     return combo
+
+
+def make_style_maps_check() -> QCheckBox:
+    """The "Label-free styles" box (`TrainConfig.style_maps`), checked as the setting's default."""
+    check = QCheckBox("Label-free styles")
+    check.setToolTip(STYLE_MAPS_TIP)
+    check.setChecked(TrainConfig.style_maps)
+    return check
 
 
 def select_data(combo: QComboBox, value: object) -> None:

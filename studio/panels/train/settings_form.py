@@ -37,10 +37,10 @@ from studio.panels.train.form_widgets import (
     LABEL_CHOICES,
     LENGTH_CHOICES,
     MANUAL_LABELS,
-    STYLE_MAPS_TIP,
     group_form,
     make_combo,
     make_spin,
+    make_style_maps_check,
     select_data,
 )
 from studio.widgets.collapsible import CollapsibleSection
@@ -112,9 +112,7 @@ class TrainSettingsForm(QWidget):
                              f"Choosing labels turns a latent size of {VAEConfig.latent_dim} into "
                              f"{LABELLED_LATENT_DIM}.")
         form.addRow("Labels", self.labels)
-        self.style_maps = QCheckBox("Label-free styles")
-        self.style_maps.setToolTip(STYLE_MAPS_TIP)
-        self.style_maps.setChecked(TrainConfig.style_maps)
+        self.style_maps = make_style_maps_check()
         form.addRow(self.style_maps)
         return box
 
