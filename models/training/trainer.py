@@ -27,7 +27,7 @@ from models.training import checkpoint as ckpt
 from models.training.data import spread
 from models.training.distributed import DistContext, any_rank, barrier, rank0_value
 from models.training.optimisation import Optimisation
-from models.training.prior_fit import fit_sampling_prior, fit_style_space
+from models.training.prior_fit import RawPosteriors, fit_sampling_prior, fit_style_space
 from models.training.validation import evaluate, fit_prior, make_previews, metrics_are_finite
 from models.weights import numpy_to_tensors, save_tensors
 
@@ -183,24 +183,27 @@ class Trainer:
     def _finish(self, stopped: bool, should_stop: Callable[[], bool]) -> Iterator[TrainProgress]:
         if not stopped or self._validation_stale():
             yield from self._validate()
+        raw = None
         if self.context.is_writer:  # before the checkpoint, which saves the maps
-            fit_style_space(self.opt.model, self.opt.ema_model, self.data.images,
-                            self.data.train_idx, self.opt.device, self.labels,
-                            self.config.style_maps)
+            raw = fit_style_space(self.opt.model, self.opt.ema_model, self.data.images,
+                                  self.data.train_idx, self.opt.device, self.labels,
+                                  self.config.style_maps)
         # a continued run that is stopped is unfinished again, whatever its checkpoint said
         self.state = dataclasses.replace(self.opt.snapshot_state(self.state), finished=not stopped)
         yield self.checkpoint()
         if self.context.is_writer:
-            yield from self._fit_prior("gmm" if stopped else self.config.prior, should_stop)
+            yield from self._fit_prior("gmm" if stopped else self.config.prior, should_stop, raw)
         message = "training stopped" if stopped else "training finished"
         yield self._record("done", message=message)
 
-    def _fit_prior(self, kind: str, should_stop: Callable[[], bool]) -> Iterator[TrainProgress]:
-        """Fit the sampling prior to the new weights and save it beside the checkpoint,
-        reporting how far the fit is."""
+    def _fit_prior(self, kind: str, should_stop: Callable[[], bool],
+                   raw: RawPosteriors | None = None) -> Iterator[TrainProgress]:
+        """Fit the sampling prior to the new weights (from `raw`, the style maps' posteriors,
+        where they hold the rows it needs) and save it beside the checkpoint, reporting how far
+        the fit is."""
         fitting = fit_sampling_prior(kind, self.opt.ema_model, self.data.images,
                                      self.data.train_idx, self.opt.device, self.config.seed,
-                                     should_stop, self.labels)
+                                     should_stop, self.labels, raw)
         while True:
             try:
                 fraction = next(fitting)

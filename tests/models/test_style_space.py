@@ -14,6 +14,7 @@ from models.exported_model import ExportedModel
 from models.project import Project
 from models.style_space import StyleSpace, gaussian_transport
 from models.vae import VAE
+from tests.conftest import copy_project
 from tests.labelled_shapes import make_labelled_folder
 from tests.models.test_conditional import labelled_config
 
@@ -161,6 +162,35 @@ def test_a_run_with_style_maps_fits_them_and_the_app_sees_styles(mapped, tmp_pat
     exported = ExportedModel.open(path)
     assert np.allclose(exported.decode(exported.encode(pixels[:4], labels[:4])[0]), redrawn,
                        atol=1e-5)
+
+
+def test_the_prior_takes_the_maps_posteriors_mapped_instead_of_encoding_again(
+        mapped, tmp_path, monkeypatch):
+    from models.training import prior_fit
+
+    project = Project.open(copy_project(mapped.path, tmp_path / "again.latentia"))
+    model, cpu = project._model().model, torch.device("cpu")
+    labels = project.labels.rows  # unlabelled images (-1) are encoded with predicted weights
+    assert (labels < 0).any()
+    everything = np.arange(len(labels))
+    raw = prior_fit.fit_style_space(model, model, project.images(), everything, cpu, labels,
+                                    enabled=True)
+    backwards = everything[::-1].copy()  # any order: the prior fit's spread is not sorted
+    encoded = prior_fit.encode_posteriors(model, project.images(), backwards, cpu, labels)
+    mapped_back = prior_fit.mapped_posteriors(model, raw, backwards, cpu)
+    for got, expected in zip(mapped_back, encoded, strict=True):
+        assert np.allclose(got, expected, atol=1e-4)
+    fewer = raw._replace(rows=raw.rows[1:], means=raw.means[1:], logvars=raw.logvars[1:],
+                         weights=raw.weights[1:])
+    assert prior_fit.mapped_posteriors(model, fewer, backwards, cpu) is None  # then: encode
+
+    passes = []
+    encode = prior_fit._encode
+    monkeypatch.setattr(prior_fit, "_encode",
+                        lambda *args, **kw: passes.append(args[2]) or encode(*args, **kw))
+    more = project.config.train.replace(epochs=project.config.train.epochs + 1)
+    list(project.trainer(more).run())
+    assert len(passes) == 1  # the maps' pass; the prior's codes are mapped from it
 
 
 def test_a_continued_run_without_style_maps_goes_back_to_the_identity(mapped):
