@@ -56,9 +56,10 @@ def _encode(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.d
             labels: np.ndarray | None, raw: bool) -> RawPosteriors:
     model.eval()
     encode = model.encode if raw else model.encode_style
+    order = encode_order(np.asarray(indices))
     means, logvars, weights = [], [], []
-    for start in range(0, len(indices), EVAL_BATCH):
-        rows = np.sort(indices[start:start + EVAL_BATCH])
+    for start in range(0, len(order), EVAL_BATCH):
+        rows = order[start:start + EVAL_BATCH]
         x = to_tensor(images[rows], device)
         batch_weights = batch_labels(model, x, labels, rows)
         posterior = encode(x, batch_weights)
@@ -66,7 +67,7 @@ def _encode(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.d
         logvars.append(posterior.logvar.float().cpu())
         if batch_weights is not None:
             weights.append(batch_weights.float().cpu())
-    return RawPosteriors(encode_order(np.asarray(indices)), torch.cat(means).numpy(),
+    return RawPosteriors(order, torch.cat(means).numpy(),
                          torch.cat(logvars).numpy(),
                          torch.cat(weights).numpy() if weights else None)
 

@@ -13,22 +13,18 @@ from models.pixels import to_uint8_images
 from models.prior import LatentPrior, SamplingPrior
 from models.records import LatentHealth, Metrics, PreviewImages, frozen_array
 from models.training.data import spread, to_tensor
+from models.training.prior_fit import encode_posteriors
 from models.vae import VAE
 
 EVAL_BATCH = 128
 MAX_EVAL_IMAGES = 512  # enough for stable metrics; validation stays a few % of training time
 
 
-@torch.no_grad()
 def encode_means(model: VAE, images: np.ndarray, indices: np.ndarray,
                  device: torch.device, labels: np.ndarray | None = None) -> np.ndarray:
-    """Posterior means of images[indices], float32 (M, D) (conditioned on `labels` (N,))."""
-    chunks = []
-    for i in range(0, len(indices), EVAL_BATCH):
-        rows = np.sort(indices[i:i + EVAL_BATCH])
-        x = to_tensor(images[rows], device)
-        chunks.append(model.encode_style(x, batch_labels(model, x, labels, rows)).mean)
-    return torch.cat(chunks).float().cpu().numpy()
+    """Posterior means (styles) of images[indices], float32 (M, D) (conditioned on `labels`
+    (N,)), as `encode_posteriors` gives them."""
+    return encode_posteriors(model, images, indices, device, labels)[0]
 
 
 @torch.no_grad()

@@ -184,13 +184,16 @@ def test_the_prior_takes_the_maps_posteriors_mapped_instead_of_encoding_again(
                          weights=raw.weights[1:])
     assert prior_fit.mapped_posteriors(model, fewer, backwards, cpu) is None  # then: encode
 
-    passes = []
-    encode = prior_fit._encode
-    monkeypatch.setattr(prior_fit, "_encode",
-                        lambda *args, **kw: passes.append(args[2]) or encode(*args, **kw))
+    maps_passes, prior_passes = [], []
+    encode, encode_for_prior = prior_fit._encode, prior_fit.encode_posteriors
+    monkeypatch.setattr(prior_fit, "_encode", lambda *args, **kw: maps_passes.append(
+        kw.get("raw")) or encode(*args, **kw))
+    monkeypatch.setattr(prior_fit, "encode_posteriors", lambda *args, **kw: prior_passes.append(
+        args[2]) or encode_for_prior(*args, **kw))  # what the sampling prior's fit calls
     more = project.config.train.replace(epochs=project.config.train.epochs + 1)
     list(project.trainer(more).run())
-    assert len(passes) == 1  # the maps' pass; the prior's codes are mapped from it
+    assert maps_passes.count(True) == 1  # the maps' pass over the training images
+    assert prior_passes == []  # the prior's codes are mapped from it, not encoded again
 
 
 def test_a_continued_run_without_style_maps_goes_back_to_the_identity(mapped):
