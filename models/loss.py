@@ -36,6 +36,17 @@ class LossTerms:
     bits_per_dim: torch.Tensor  # (recon_nats + kl_nats) / (C * S * S * ln 2)
 
 
+def censored_reconstruction(x: torch.Tensor, recon: torch.Tensor) -> torch.Tensor:
+    """What of `recon` a loss should see when pixels at 0 or 1 are censored: a saturated pixel
+    of x (pure white paper, pure black ink, a clipped highlight) only says "this bright or
+    brighter" (or "this dark or darker"), so a reconstruction beyond it shows the same picture
+    once clamped for display and is no error; there x itself stands in (no gradient). Like the
+    edge cases of PixelCNN++'s discretised likelihood (Salimans et al. 2017, sec. 2.1), with the
+    Gaussian's tail replaced by "no cost". Elsewhere `recon` is kept as it is."""
+    beyond = ((x >= 1.0) & (recon > x)) | ((x <= 0.0) & (recon < x))
+    return torch.where(beyond, x, recon)
+
+
 def calibrated_log_sigma(x: torch.Tensor, recon: torch.Tensor,
                          min_log_sigma: float) -> torch.Tensor:
     """The optimal shared log-sigma, log sqrt(MSE), with a soft floor at `min_log_sigma`.

@@ -15,7 +15,7 @@ from models.config import LabelConfig, TrainConfig, VAEConfig
 from models.distributions import DiagonalGaussian
 from models.label_means import match_label_means
 from models.label_swap import swap_weight_now, swapped_label_loss
-from models.loss import elbo_loss
+from models.loss import censored_reconstruction, elbo_loss
 from models.records import Metrics
 from models.runtime import bf16_is_faster, cpu_supports_bf16, select_device
 from models.sharpness import sharpness_loss
@@ -48,6 +48,7 @@ class Optimisation:
     def __init__(self, data, vae_config: VAEConfig, config: TrainConfig,
                  context: DistContext, label_config: LabelConfig | None = None) -> None:
         self.config = config
+        self.censored = config.censors(labelled=vae_config.labels > 0)
         self.label_config = label_config or LabelConfig()
         if vae_config.labels and data.labels is None:
             raise ValueError("a conditional model needs the label of each image")
@@ -192,12 +193,15 @@ class Optimisation:
             match_label_means(self.model.label_means, out.posterior.mean, labels,
                               self.label_config.mean_matching_weight * ramp)
         posterior = DiagonalGaussian(out.posterior.mean.float(), out.posterior.logvar.float())
-        terms = elbo_loss(x, out.reconstruction.float(), posterior, beta=self.config.beta,
+        seen = out.reconstruction.float()
+        if self.censored:
+            seen = censored_reconstruction(x, seen)
+        terms = elbo_loss(x, seen, posterior, beta=self.config.beta,
                           kl_weight=schedule.kl_weight(state.step, self.config.kl_warmup_steps),
                           free_bits=self.config.free_bits,
                           min_log_sigma=self.config.min_log_sigma)
         sharp = sharpness_loss(
-            x, out.reconstruction, terms.log_sigma, focal_frequency=self.config.focal_frequency,
+            x, seen, terms.log_sigma, focal_frequency=self.config.focal_frequency,
             fft_amplitude=self.config.fft_amplitude, msssim_l1=self.config.msssim_l1)
         loss = terms.loss + sharp
         if labels is not None:  # codes drawn under other labels must show those labels
@@ -210,7 +214,7 @@ class Optimisation:
             labels, out.label_logits, out.adversary_logits, self.label_config.classifier_weight)
         if label_terms is not None:
             loss = loss + label_terms.loss
-        adversarial = self._adversarial(x, out.reconstruction, terms.recon_nats + sharp)
+        adversarial = self._adversarial(x, seen, terms.recon_nats + sharp)
         if adversarial is not None:
             loss = loss + adversarial.generator_loss
         self.optimizer.zero_grad(set_to_none=True)

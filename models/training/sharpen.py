@@ -80,6 +80,7 @@ class SharpenStage:
 
     def __init__(self, vae_config: VAEConfig, config: TrainConfig, device: torch.device) -> None:
         self.config = config
+        self.censored = config.censors(labelled=vae_config.labels > 0)
         self.critic = PatchDiscriminator(vae_config.channels).to(device)
         self.optimizer = torch.optim.Adam(self.critic.parameters(), lr=CRITIC_LEARNING_RATE,
                                           betas=CRITIC_BETAS)
@@ -124,6 +125,8 @@ class SharpenStage:
         samples = model.decode(self.sample_codes(SAMPLES_SHOWN),
                                random_labels(model, SAMPLES_SHOWN))  # (B_s, C, S, S)
         fakes = torch.cat([reconstruction[:RECONSTRUCTIONS_SHOWN].float(), samples.float()])
+        if self.censored:  # the critic sees what a user sees: pixels clamped to [0, 1]
+            fakes = fakes.clamp(0.0, 1.0)
         real_scores = self.critic(diff_augment(x[:REAL_SHOWN] * 2.0 - 1.0))
         fake_scores = self.critic(diff_augment(fakes * 2.0 - 1.0))
         critic_loss = hinge_discriminator_loss(real_scores, fake_scores)

@@ -150,7 +150,7 @@ class Trainer:
         undone); returns the metrics."""
         eval_idx = self.data.val_idx if len(self.data.val_idx) else self._health_idx()
         metrics, health = evaluate(self.opt.ema_model, self.data.images, eval_idx,
-                                   self.opt.device, self.labels)
+                                   self.opt.device, self.labels, censored=self.opt.censored)
         self._last_validation = self.state.train_seconds
         collapsed = self._collapsed(metrics)
         if metrics_are_finite(metrics) and not collapsed:

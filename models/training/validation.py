@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from models.conditioning import batch_labels, one_hot_weights
-from models.loss import elbo_loss, latent_health, psnr_db
+from models.loss import censored_reconstruction, elbo_loss, latent_health, psnr_db
 from models.pixels import to_uint8_images
 from models.prior import LatentPrior, SamplingPrior
 from models.records import LatentHealth, Metrics, PreviewImages, frozen_array
@@ -29,9 +29,11 @@ def encode_means(model: VAE, images: np.ndarray, indices: np.ndarray,
 
 @torch.no_grad()
 def evaluate(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.device,
-             labels: np.ndarray | None = None) -> tuple[Metrics, LatentHealth]:
-    """True negative ELBO (beta = 1, no warm-up, no free bits) and PSNR of mean reconstructions;
-    for a conditional model also q(y|x)'s accuracy and the adversary's (leakage)."""
+             labels: np.ndarray | None = None, *,
+             censored: bool = False) -> tuple[Metrics, LatentHealth]:
+    """True negative ELBO (beta = 1, no warm-up, no free bits; with saturated pixels censored
+    like training, `censored`) and PSNR of mean reconstructions; for a conditional model also
+    q(y|x)'s accuracy and the adversary's (leakage)."""
     model.eval()
     indices = np.sort(spread(indices, MAX_EVAL_IMAGES))
     noise = torch.Generator(device=device).manual_seed(0)  # leaves the training RNG untouched
@@ -42,7 +44,8 @@ def evaluate(model: VAE, images: np.ndarray, indices: np.ndarray, device: torch.
         x = to_tensor(images[rows], device)
         weights = batch_labels(model, x, labels, rows)
         posterior = model.encode(x, weights)
-        terms = elbo_loss(x, model.decode(posterior.sample(noise), weights), posterior)
+        drawn = model.decode(posterior.sample(noise), weights)
+        terms = elbo_loss(x, censored_reconstruction(x, drawn) if censored else drawn, posterior)
         n = len(x)
         totals += n * np.array([terms.recon_nats.item(), terms.kl_nats.item(),
                                 terms.bits_per_dim.item(), terms.log_sigma.item()])

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import torch
 
+from models.config import TrainConfig
 from models.distributions import DiagonalGaussian
-from models.loss import elbo_loss, latent_health, psnr_db
+from models.loss import censored_reconstruction, elbo_loss, latent_health, psnr_db
 from models.records import LatentHealth
 
 
@@ -45,6 +46,35 @@ def test_elbo_matches_hand_computation() -> None:
     assert terms.loss.item() == pytest.approx(recon_nats + np.mean(kl_image), rel=1e-5)
     bits = (recon_nats + np.mean(kl_image)) / (4 * math.log(2))
     assert terms.bits_per_dim.item() == pytest.approx(bits, rel=1e-5)
+
+
+def test_censored_reconstruction_forgives_only_what_lies_beyond_a_saturated_pixel() -> None:
+    x = torch.tensor([1.0, 1.0, 0.0, 0.0, 0.5, 0.5])
+    recon = torch.tensor([1.3, 0.9, -0.2, 0.1, 1.2, -0.1], requires_grad=True)
+    seen = censored_reconstruction(x, recon)
+    # past white or black paper: x itself (clamped for display, the same picture); short of
+    # it, or anywhere for a mid-grey pixel: the reconstruction as it is
+    assert seen.tolist() == pytest.approx([1.0, 0.9, 0.0, 0.1, 1.2, -0.1])
+    seen.sum().backward()
+    assert recon.grad.tolist() == [0.0, 1.0, 0.0, 1.0, 1.0, 1.0]
+
+
+def test_censored_overshoot_costs_no_likelihood() -> None:
+    x, recon, posterior = tiny_batch()  # image 1 has a white pixel, its reconstruction 1.2
+    plain = elbo_loss(x, recon, posterior, min_log_sigma=-20.0)
+    censored = elbo_loss(x, censored_reconstruction(x, recon), posterior, min_log_sigma=-20.0)
+    mse = (0.01 + 0.01 + 0.0 + 0.0 + 0.01 + 0.01 + 0.04 + 0.0) / 8  # the 0.2 overshoot forgiven
+    assert censored.log_sigma.item() == pytest.approx(0.5 * math.log(mse), rel=1e-5)
+    assert censored.recon_nats.item() < plain.recon_nats.item()
+
+
+def test_censoring_is_on_for_unlabelled_models_unless_chosen() -> None:
+    assert TrainConfig().censors(labelled=False)
+    assert not TrainConfig().censors(labelled=True)  # "auto": labelled models keep the Gaussian
+    assert TrainConfig(censored="on").censors(labelled=True)
+    assert not TrainConfig(censored="off").censors(labelled=False)
+    with pytest.raises(ValueError, match="censored"):
+        TrainConfig(censored="yes")
 
 
 def test_sigma_is_the_likelihood_optimum() -> None:

@@ -76,6 +76,22 @@ def test_adaptive_weight_matches_the_gradient_norms_at_the_output_layer() -> Non
     assert step.finite()
 
 
+@pytest.mark.parametrize("censored", ["auto", "off"])
+def test_a_censored_critic_sees_reconstructions_clamped_for_display(censored) -> None:
+    torch.manual_seed(0)
+    vae_config = VAEConfig(image_size=32, latent_dim=8, width=8)
+    model = VAE(vae_config)
+    stage = SharpenStage(vae_config, TrainConfig(censored=censored), torch.device("cpu"))
+    x = torch.rand(4, 3, 32, 32)
+    losses = []
+    for reconstruction in (torch.ones_like(x), torch.full_like(x, 3.0)):  # white, "whiter"
+        torch.manual_seed(1)  # the same codes and augmentations for both
+        reconstruction.requires_grad_()
+        rec_loss = (reconstruction - x).pow(2).sum() + model.output_layer_weight().sum()
+        losses.append(stage.adversarial(model, x, reconstruction, rec_loss, 1.0).critic_loss)
+    assert (losses[0] == losses[1]) == (censored == "auto")  # auto: on for unlabelled models
+
+
 def collect(trainer, **kwargs):
     return list(trainer.run(**kwargs))
 
@@ -158,8 +174,8 @@ def test_a_collapse_goes_back_to_the_last_good_state(tmp_path, shape_folder, mon
     trainer = project.trainer()
     real_evaluate = trainer_module.evaluate
 
-    def collapsing(model, *args):
-        metrics, health = real_evaluate(model, *args)
+    def collapsing(model, *args, **kwargs):
+        metrics, health = real_evaluate(model, *args, **kwargs)
         if trainer.opt.sharpening:  # every validation inside the stage looks 10 dB worse
             metrics = dataclasses.replace(metrics, psnr_db=metrics.psnr_db - 10.0)
         return metrics, health
