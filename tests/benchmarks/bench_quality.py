@@ -14,6 +14,8 @@ reports (see docs/benchmarks.md for the protocol and the figures):
 - reconstructions (posterior means) of every image: paired C2ST against the originals, high-
   frequency power ratio; held-out PSNR on the validation images;
 - a real-vs-real C2ST (two random halves of the training images), which must read about 0.5;
+- the shares of pure and nearly pure white and black values in the real images, the
+  reconstructions and the samples (`extreme_value_shares`);
 
 and writes samples.png, reconstructions.png and results.json to `--out`.
 
@@ -37,6 +39,7 @@ import torch
 from bench_step_budget import parse_setting
 from image_metrics import (
     c2st_accuracy,
+    extreme_value_shares,
     high_frequency_ratio,
     nearest_distances,
     psnr,
@@ -160,6 +163,9 @@ def evaluate(project: Project, args: argparse.Namespace) -> dict:
         "hf_ratio_reconstructions": round(high_frequency_ratio(images, reconstructions), 3),
         "hf_ratio_samples": round(high_frequency_ratio(train_images, samples), 3),
         "near_duplicates": copying(project, samples, train_images, val_images),
+        "extreme_values": {"real": extreme_value_shares(images),
+                           "reconstructions": extreme_value_shares(reconstructions),
+                           "samples": extreme_value_shares(samples)},
     }
     tests = {"samples": (train_images, samples, False),
              "reconstructions": (images, reconstructions, True),

@@ -9,6 +9,7 @@ generated images are quantised exactly like the real ones before anything compar
 - `high_frequency_ratio`: spectral power above half the Nyquist radius, B over A.
 - `nearest_distances`: each image's distance to its nearest and second-nearest training image.
 - `psnr`: of a whole set, from its mean squared error.
+- `extreme_value_shares`: how much of a set is pure white or black, or a hair off it.
 """
 
 from __future__ import annotations
@@ -247,3 +248,14 @@ def psnr(real: np.ndarray, reconstructed: np.ndarray) -> float:
     """PSNR in dB of a whole set of uint8 images, from its mean squared error."""
     error = (real.astype(np.float64) - reconstructed.astype(np.float64)) / 255.0
     return 10.0 * math.log10(1.0 / max(float(np.mean(error**2)), 1e-10))
+
+
+def extreme_value_shares(images: np.ndarray) -> dict[str, float]:
+    """Shares of a uint8 set's channel values that are pure white (255), a hair below it
+    (250-254), pure black (0) and a hair above it (1-5). A Gaussian decoder leaves white paper
+    a faint grey, which a classifier sees at once (docs/benchmarks.md, censored pixels)."""
+    values = np.asarray(images)
+    bands = {"white": (255, 255), "near_white": (250, 254), "black": (0, 0),
+             "near_black": (1, 5)}
+    return {name: round(float(np.mean((values >= low) & (values <= high))), 4)
+            for name, (low, high) in bands.items()}

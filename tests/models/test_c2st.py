@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from tests.benchmarks.image_metrics import c2st_accuracy
+from tests.benchmarks.image_metrics import c2st_accuracy, extreme_value_shares
 
 SIZE = 16  # the classifier's four stride-2 convs and global pool take any size
 
@@ -52,3 +52,9 @@ def test_a_classifier_that_cannot_learn_is_reported_not_scored_as_chance():
     assert record["c2st_real_vs_real"] is None
     assert record["c2st_real_vs_real_repeats"] == [None, None]
     assert record["c2st_real_vs_real_untrained_repeats"] == 2
+
+
+def test_extreme_value_shares_count_pure_and_nearly_pure_values():
+    images = np.array([255, 255, 252, 128, 0, 3, 6, 249], np.uint8).reshape(1, 2, 2, 2)
+    assert extreme_value_shares(images) == {"white": 0.25, "near_white": 0.125, "black": 0.125,
+                                            "near_black": 0.125}
